@@ -1,0 +1,2 @@
+/** The desired tree as written in YAML: folders, descriptors and moves, each with its origin. */
+package io.vmtree.config;

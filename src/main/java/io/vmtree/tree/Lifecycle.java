@@ -1,0 +1,19 @@
+package io.vmtree.tree;
+
+import java.util.List;
+
+/**
+ * The {@code lifecycle} block of a descriptor (SPEC §2). Kept in state once applied, so that
+ * protection still holds after the file is deleted.
+ *
+ * @param ignoreChanges parameters whose live drift is reported but never reconciled
+ */
+public record Lifecycle(
+    boolean preventDestroy, boolean keepDisks, List<String> ignoreChanges, boolean allowReboot) {
+  /** Every switch off, nothing ignored. */
+  public static final Lifecycle DEFAULT = new Lifecycle(false, false, List.of(), false);
+
+  public Lifecycle {
+    ignoreChanges = List.copyOf(ignoreChanges);
+  }
+}
