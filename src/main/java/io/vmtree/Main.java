@@ -1,10 +1,23 @@
 package io.vmtree;
 
-/** Entry point. */
+import io.vmtree.cli.Cli;
+import io.vmtree.cli.Terminal;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** The {@code vmtree} program; the only place that calls {@link System#exit}. */
 public final class Main {
   private Main() {}
 
+  /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.out.println("vmtree");
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
+    boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
+    int code = Cli.run(new Terminal(out, err, color), args);
+    out.flush();
+    err.flush();
+    System.exit(code);
   }
 }

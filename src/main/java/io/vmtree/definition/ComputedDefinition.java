@@ -64,4 +64,22 @@ public record ComputedDefinition(Map<String, Object> values, Map<String, Origin>
   public Map<String, String> tags() {
     return (Map<String, String>) values.getOrDefault("tags", Map.of());
   }
+
+  /**
+   * {@return a copy fit for output, state and plans: literal secrets (a {@code password} or {@code
+   * token_secret} that is not a {@code ${env:...}}/{@code ${file:...}} reference) replaced by
+   * {@value SecretRef#MASK}}
+   */
+  public ComputedDefinition redacted() {
+    Map<String, Object> masked = new LinkedHashMap<>(values);
+    boolean changed = false;
+    for (String field : SecretRef.SECRET_FIELDS) {
+      Object value = masked.get(field);
+      if (value instanceof String text && SecretRef.parse(text).isEmpty()) {
+        masked.put(field, SecretRef.MASK);
+        changed = true;
+      }
+    }
+    return changed ? new ComputedDefinition(masked, origins) : this;
+  }
 }

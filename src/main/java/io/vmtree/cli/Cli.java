@@ -1,0 +1,86 @@
+package io.vmtree.cli;
+
+import io.vmtree.engine.Engine;
+import io.vmtree.engine.EngineException;
+import io.vmtree.model.ModelException;
+import io.vmtree.report.DiagnosticsRenderer;
+import io.vmtree.report.Style;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+
+/**
+ * Builds the picocli {@link CommandLine} once, with the exit-code mapping and the handlers that
+ * turn every failure into a message (never a stack trace). Tests use it with their own writers.
+ */
+public final class Cli {
+  private Cli() {}
+
+  /** {@return the exit code of running {@code args} against {@code terminal}} */
+  public static int run(Terminal terminal, String... args) {
+    return build(terminal, Engine::create).execute(args);
+  }
+
+  /** {@return the command line, writing to {@code terminal}, creating the engine lazily} */
+  public static CommandLine build(Terminal terminal, Supplier<Engine> engine) {
+    CommandLine cli = new CommandLine(new VmtreeCommand(terminal, memoize(engine)));
+    cli.setOut(terminal.out());
+    cli.setErr(terminal.err());
+    cli.setColorScheme(
+        CommandLine.Help.defaultColorScheme(
+            terminal.color() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+    cli.setParameterExceptionHandler(usageError());
+    cli.setExecutionExceptionHandler(failure(terminal));
+    cli.setExitCodeExceptionMapper(e -> ExitCodes.ERROR);
+    return cli;
+  }
+
+  private static IParameterExceptionHandler usageError() {
+    return (e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println("error: " + e.getMessage());
+      cmd.getErr().println();
+      cmd.usage(cmd.getErr());
+      cmd.getErr().flush();
+      return ExitCodes.ERROR;
+    };
+  }
+
+  private static IExecutionExceptionHandler failure(Terminal terminal) {
+    return (e, cmd, parsed) -> {
+      Style style = new Style(terminal.color());
+      if (e instanceof EngineException engine) {
+        DiagnosticsRenderer.render(engine.diagnostics(), terminal.err(), style);
+        terminal.err().println(style.error("error: ") + engine.getMessage());
+      } else if (e instanceof CliException cli) {
+        terminal.err().println(style.error("error: ") + cli.getMessage());
+        terminal.err().flush();
+        return cli.exitCode();
+      } else if (e instanceof ModelException model) {
+        terminal.err().println(style.error("error: ") + model.getMessage());
+      } else {
+        terminal.err().println(style.error("internal error: ") + e);
+        if (System.getenv("VMTREE_DEBUG") != null) {
+          e.printStackTrace(terminal.err());
+        }
+      }
+      terminal.err().flush();
+      return ExitCodes.ERROR;
+    };
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
+  }
+}

@@ -1,0 +1,43 @@
+package io.vmtree.cli;
+
+import io.vmtree.engine.Engine;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code vmtree} command; it only holds the sub-commands. */
+@Command(
+    name = "vmtree",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Keeps virtual machines in line with a tree of YAML descriptors.",
+    subcommands = {ValidateCommand.class, TreeCommand.class, ExplainCommand.class},
+    commandListHeading = "%nCommands:%n",
+    footer = {"", "Run 'vmtree COMMAND --help' for a command's options."})
+public final class VmtreeCommand implements Runnable {
+  @Spec CommandSpec spec;
+  @Mixin GlobalOptions global;
+
+  private final Terminal terminal;
+  private final Supplier<Engine> engine;
+
+  VmtreeCommand(Terminal terminal, Supplier<Engine> engine) {
+    this.terminal = terminal;
+    this.engine = engine;
+  }
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing a command");
+  }
+
+  Terminal terminal() {
+    return global.noColor ? terminal.withoutColor() : terminal;
+  }
+
+  Engine engine() {
+    return engine.get();
+  }
+}

@@ -1,0 +1,2 @@
+/** The command line: thin picocli commands that parse, call the engine and render. */
+package io.vmtree.cli;
