@@ -22,7 +22,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 [ -x ./vmtree ] || die "./vmtree not found: run from a checkout with the launcher"
 command -v python3 >/dev/null || die "python3 is needed to generate the trees"
 
-if [ -x /usr/bin/time ] && /usr/bin/time -f %e true 2>/dev/null; then
+if [ -z "${BENCH_NO_GNU_TIME:-}" ] && [ -x /usr/bin/time ] && /usr/bin/time -f %e true 2>/dev/null; then
   HAVE_GNU_TIME=1
 else
   HAVE_GNU_TIME=0
@@ -112,6 +112,7 @@ measure() {
     per=$(python3 -c "print('%.1f' % ($best_wall * 1e6 / $n))")
   fi
   ROWS+=("| $label | $n | $rc | $best_wall | $per | $best_rss | $best_heap | $best_gcs |")
+  LAST_WALL=$best_wall
   echo "   $label: ${best_wall}s exit $rc" >&2
   rm -rf "$tmp"
 }
@@ -120,11 +121,14 @@ for n in "${SIZES[@]}"; do gen "$n"; done
 
 echo "== small validate" >&2
 measure "validate examples/lab (15 descriptors)" - ./vmtree validate examples/lab
+SMALL_WALL=$LAST_WALL
+declare -A VALIDATE_WALL
 for n in "${SIZES[@]}"; do
   dir=$OUT/tree-$n
   deep=$(meta_field "$dir/.bench-tree.json" deepest_descriptor)
   echo "== $dir" >&2
   measure "validate tree-$n" "$n" ./vmtree validate "$dir"
+  VALIDATE_WALL[$n]=$LAST_WALL
   measure "explain tree-$n $deep" "$n" ./vmtree explain "$dir" "$deep"
 done
 
@@ -136,6 +140,18 @@ done
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
   [ "$HAVE_GNU_TIME" = 1 ] || echo "(bash time: no max RSS)"
+  echo
+  echo "Targets (bench/README.md):"
+  verdict() { python3 -c "import sys; print('ok' if $1 else 'MISSED')"; }
+  echo "- small validate under 1 s: ${SMALL_WALL}s, $(verdict "$SMALL_WALL < 1.0")"
+  if [ -n "${VALIDATE_WALL[100000]:-}" ]; then
+    echo "- validate of 100,000 descriptors under 10 s: ${VALIDATE_WALL[100000]}s, $(verdict "${VALIDATE_WALL[100000]} < 10.0")"
+  fi
+  if [ -n "${VALIDATE_WALL[10000]:-}" ] && [ -n "${VALIDATE_WALL[100000]:-}" ]; then
+    # linear: 10x the descriptors costs at most ~10x the time once JVM start is taken out
+    ratio=$(python3 -c "s=$SMALL_WALL; print('%.1f' % ((${VALIDATE_WALL[100000]} - s) / max(0.01, ${VALIDATE_WALL[10000]} - s)))")
+    echo "- linear growth, (t100k - t_small) / (t10k - t_small) = $ratio (10 is linear): $(verdict "$ratio <= 12")"
+  fi
 } | tee "$OUT/results.md"
 
 exit $FAILED

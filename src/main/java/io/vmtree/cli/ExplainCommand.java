@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows the computed definition of a descriptor: every parameter after the cascade,",
-      "with the file and line that set it (and the prototype it came through)."
+      "Shows a descriptor's computed definition and where each value comes from.",
+      "Every parameter after the cascade, with the file and line that set it",
+      "(and the prototype it came through)."
     })
 final class ExplainCommand extends EngineCommand {
   @Parameters(index = "0", paramLabel = "TREE", description = "The tree's root directory.")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks every file of the tree against the schemas and the cascade rules.",
+      "Checks the tree against the schemas and the cascade rules.",
       "Prints each problem as file:line:col: message. Exit 0 when valid, 1 otherwise."
     })
 final class ValidateCommand extends EngineCommand {

@@ -97,11 +97,13 @@ public final class Engine {
 
   private static ComputedDefinition compute(
       DesiredTree tree, DescriptorConfig descriptor, Diagnostics diagnostics) {
-    ComputedDefinition computed = Cascade.compute(tree.chain(descriptor.path()), diagnostics);
-    if (descriptor.target() == Target.DEPLOYED) {
-      Cascade.checkDeployable(
-          computed, descriptor.path().toString(), descriptor.origin(), diagnostics);
+    Diagnostics own = new Diagnostics();
+    ComputedDefinition computed = Cascade.compute(tree.chain(descriptor.path()), own);
+    // an unknown prototype already explains the missing sizes: don't pile errors on top of it
+    if (descriptor.target() == Target.DEPLOYED && !own.hasErrors()) {
+      Cascade.checkDeployable(computed, descriptor.path().toString(), descriptor.origin(), own);
     }
+    diagnostics.addAll(own);
     return computed;
   }
 }

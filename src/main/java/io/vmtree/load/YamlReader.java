@@ -150,9 +150,14 @@ public final class YamlReader {
     if (sentences.isEmpty()) {
       return firstLine(message);
     }
-    String problem = sentences.get(sentences.size() - 1);
-    String context = sentences.get(0);
+    // Jackson's limits name their setting: "(64, from `StreamReadConstraints...`)" -> "(64)"
+    String problem = withoutSettingName(sentences.get(sentences.size() - 1));
+    String context = withoutSettingName(sentences.get(0));
     return firstLine(problem.equals(context) ? problem : problem + " (" + context + ")");
+  }
+
+  private static String withoutSettingName(String sentence) {
+    return sentence.replaceAll(", from `[^`]*`\\)", ")");
   }
 
   private static String firstLine(String message) {
