@@ -1,0 +1,20 @@
+package io.vmtree.ops;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operation journal: append-only. An operation is appended when it starts (status {@code
+ * running}: the intent, written before the hypervisor is called) and again when it is final; the
+ * last line of an id is its current record.
+ */
+public interface Journal {
+  /** Appends {@code operation}'s current record durably (flushed and synced). */
+  void append(Operation operation);
+
+  /** {@return the current record of every operation, by increasing id} */
+  List<Operation> list();
+
+  /** {@return the current record of operation {@code id}} */
+  Optional<Operation> get(long id);
+}

@@ -1,0 +1,63 @@
+package io.vmtree.state;
+
+import io.vmtree.ops.Journal;
+import io.vmtree.tree.TreePath;
+import java.util.Optional;
+
+/**
+ * Where the state lives (SPEC §5). Every write is atomic and raises the serial by one; a reader
+ * sees either the old or the new descriptor, never a torn one. Writes are only made under the lock;
+ * reads take no lock.
+ */
+public interface StateBackend {
+  /**
+   * {@return the whole state; an empty state (new lineage, serial 0) when nothing was written yet}
+   *
+   * @throws StateException naming the file, for a corrupt file or a newer format version
+   */
+  StateSnapshot read();
+
+  /** Saves one descriptor; costs the same whatever the number of descriptors. */
+  void put(DescriptorState descriptor);
+
+  /** Forgets one descriptor. */
+  void remove(TreePath fullName);
+
+  /** Records that vmtree created the folder {@code path}. */
+  void putFolder(TreePath path);
+
+  /** Forgets the folder {@code path}. */
+  void removeFolder(TreePath path);
+
+  /** {@return the next operation id, persisted so that ids only ever increase} */
+  long nextOperationId();
+
+  /** {@return the operation journal} */
+  Journal journal();
+
+  /**
+   * {@return the lock, held until closed}
+   *
+   * @throws LockedException at once, naming the holder, when someone else holds it
+   */
+  StateLock lock(LockInfo who);
+
+  /** {@return who holds the lock now, if anyone} */
+  Optional<LockInfo> lockHolder();
+
+  /**
+   * Removes the lock with id {@code id}.
+   *
+   * @throws StateException when there is no lock or it has another id
+   */
+  void forceUnlock(String id);
+
+  /** A held lock; closing releases it. */
+  interface StateLock extends AutoCloseable {
+    /** {@return who holds it} */
+    LockInfo info();
+
+    @Override
+    void close();
+  }
+}
