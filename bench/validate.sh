@@ -141,7 +141,7 @@ done
   printf '%s\n' "${ROWS[@]}"
   [ "$HAVE_GNU_TIME" = 1 ] || echo "(bash time: no max RSS)"
   echo
-  echo "Targets (bench/README.md):"
+  echo "Targets (see bench/README.md):"
   verdict() { python3 -c "import sys; print('ok' if $1 else 'MISSED')"; }
   echo "- small validate under 1 s: ${SMALL_WALL}s, $(verdict "$SMALL_WALL < 1.0")"
   if [ -n "${VALIDATE_WALL[100000]:-}" ]; then

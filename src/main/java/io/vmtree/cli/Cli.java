@@ -1,10 +1,12 @@
 package io.vmtree.cli;
 
+import io.vmtree.connector.ConnectorException;
 import io.vmtree.engine.Engine;
 import io.vmtree.engine.EngineException;
 import io.vmtree.model.ModelException;
 import io.vmtree.report.DiagnosticsRenderer;
 import io.vmtree.report.Style;
+import io.vmtree.state.StateException;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -57,8 +59,10 @@ public final class Cli {
         terminal.err().println(style.error("error: ") + cli.getMessage());
         terminal.err().flush();
         return cli.exitCode();
-      } else if (e instanceof ModelException model) {
-        terminal.err().println(style.error("error: ") + model.getMessage());
+      } else if (e instanceof ModelException
+          || e instanceof StateException
+          || e instanceof ConnectorException) {
+        terminal.err().println(style.error("error: ") + e.getMessage());
       } else {
         terminal.err().println(style.error("internal error: ") + e);
         if (System.getenv("VMTREE_DEBUG") != null) {

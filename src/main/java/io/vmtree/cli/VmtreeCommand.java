@@ -13,12 +13,22 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Keeps virtual machines in line with a tree of YAML descriptors.",
-    subcommands = {ValidateCommand.class, TreeCommand.class, ExplainCommand.class},
+    subcommands = {
+      ValidateCommand.class,
+      TreeCommand.class,
+      ExplainCommand.class,
+      PlanCommand.class,
+      ApplyCommand.class,
+      OpsCommand.class,
+      ForceUnlockCommand.class,
+      SimCommand.class
+    },
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run 'vmtree COMMAND --help' for a command's options."})
 public final class VmtreeCommand implements Runnable {
   @Spec CommandSpec spec;
   @Mixin GlobalOptions global;
+  @Mixin StateOption state;
 
   private final Terminal terminal;
   private final Supplier<Engine> engine;

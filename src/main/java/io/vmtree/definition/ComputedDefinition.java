@@ -82,4 +82,16 @@ public record ComputedDefinition(Map<String, Object> values, Map<String, Origin>
     }
     return changed ? new ComputedDefinition(masked, origins) : this;
   }
+
+  /**
+   * {@return the values as plain, JSON-friendly data, as kept in state ({@code deployed_config})
+   * and plan files: memory in canonical form, literal secrets masked}
+   */
+  public Map<String, Object> config() {
+    Map<String, Object> plain = new LinkedHashMap<>();
+    redacted()
+        .values
+        .forEach((k, v) -> plain.put(k, v instanceof MemorySize m ? m.canonical() : v));
+    return plain;
+  }
 }

@@ -1,19 +1,38 @@
 package io.vmtree.engine;
 
+import io.vmtree.apply.Applier;
+import io.vmtree.apply.ApplyResult;
+import io.vmtree.apply.Hypervisors;
+import io.vmtree.apply.Retry;
 import io.vmtree.config.DescriptorConfig;
 import io.vmtree.config.DesiredTree;
+import io.vmtree.connector.Connector;
+import io.vmtree.connector.sim.SimConnector;
 import io.vmtree.definition.Cascade;
 import io.vmtree.definition.ComputedDefinition;
 import io.vmtree.diag.Diagnostics;
 import io.vmtree.load.SchemaValidator;
 import io.vmtree.load.TreeLoader;
 import io.vmtree.model.DescriptorTree;
+import io.vmtree.plan.Observation;
+import io.vmtree.plan.Plan;
+import io.vmtree.plan.PlanOptions;
+import io.vmtree.plan.PlanResult;
+import io.vmtree.plan.Planner;
+import io.vmtree.state.DescriptorState;
+import io.vmtree.state.LocalStateBackend;
+import io.vmtree.state.LockInfo;
+import io.vmtree.state.StateBackend;
+import io.vmtree.state.StateSnapshot;
 import io.vmtree.tree.Status;
 import io.vmtree.tree.Target;
 import io.vmtree.tree.TreePath;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,14 +41,166 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Engine {
   private final TreeLoader loader;
+  private final Map<String, Connector> connectors;
+  private final Map<String, String> environment;
+  private final Clock clock;
 
-  private Engine(TreeLoader loader) {
+  private Engine(
+      TreeLoader loader,
+      Map<String, Connector> connectors,
+      Map<String, String> environment,
+      Clock clock) {
     this.loader = loader;
+    this.connectors = Map.copyOf(connectors);
+    this.environment = Map.copyOf(environment);
+    this.clock = clock;
   }
 
-  /** {@return an engine; loads the JSON Schemas once} */
+  /** {@return an engine with every connector, the process environment and the system clock} */
   public static Engine create() {
-    return new Engine(new TreeLoader(SchemaValidator.load()));
+    return create(System.getenv());
+  }
+
+  /** {@return an engine that resolves {@code ${env:...}} secrets from {@code environment}} */
+  public static Engine create(Map<String, String> environment) {
+    Connector sim = new SimConnector();
+    return new Engine(
+        new TreeLoader(SchemaValidator.load()),
+        Map.of(sim.type(), sim),
+        environment,
+        Clock.systemUTC());
+  }
+
+  /**
+   * {@return the plan to bring the hypervisors and {@code state} in line with the tree at {@code
+   * root}}; never writes the state and takes no lock (SPEC §11)
+   *
+   * @throws EngineException when the tree has errors
+   */
+  public PlanResult plan(Path root, StateBackend state, PlanOptions options, boolean refresh) {
+    Validation validation = validOrThrow(root);
+    try (Hypervisors hypervisors = hypervisors(root, state)) {
+      return plan(validation, state.read(), hypervisors, options, refresh).result();
+    }
+  }
+
+  /**
+   * {@return what the apply did}: takes the lock, resolves interrupted operations, plans (or checks
+   * the saved plan is current), asks for approval, and runs the plan
+   *
+   * @throws EngineException when the tree or the plan has errors, or a saved plan is stale
+   * @throws io.vmtree.state.LockedException when someone else holds the lock
+   */
+  public ApplyOutcome apply(StateBackend state, ApplyRequest request) {
+    Validation validation = request.tree() == null ? null : validOrThrow(request.tree());
+    Path root = request.tree() != null ? request.tree() : Path.of(request.saved().treeRoot());
+    LockInfo who = LocalStateBackend.currentProcess(request.command());
+    try (StateBackend.StateLock lock = state.lock(who);
+        Hypervisors hypervisors = hypervisors(root, state)) {
+      StateSnapshot snapshot = state.read();
+      int recovered = 0;
+      if (Recovery.needed(snapshot, state)) {
+        Diagnostics diagnostics = new Diagnostics();
+        registerState(hypervisors, snapshot);
+        Map<String, Observation> observed =
+            Refresh.observe(hypervisors, pendingHypervisors(snapshot), diagnostics);
+        recovered = Recovery.resolve(snapshot, state, observed, clock);
+        snapshot = state.read();
+      }
+      Plan plan;
+      if (request.saved() != null) {
+        plan = request.saved();
+        checkCurrent(plan, snapshot);
+      } else {
+        Planned planned =
+            plan(validation, snapshot, hypervisors, request.options(), request.refresh());
+        if (planned.result().diagnostics().hasErrors()) {
+          throw new EngineException("cannot plan", planned.result().diagnostics());
+        }
+        plan = planned.result().plan();
+        if (plan.isEmpty()) {
+          return new ApplyOutcome(plan, Optional.empty(), true, recovered);
+        }
+        if (!request.approve().test(plan)) {
+          return new ApplyOutcome(plan, Optional.empty(), false, recovered);
+        }
+      }
+      ApplyResult result =
+          new Applier(state, hypervisors, clock, Retry.DEFAULT)
+              .apply(plan, snapshot, request.parallelism(), request.listener());
+      return new ApplyOutcome(plan, Optional.of(result), true, recovered);
+    }
+  }
+
+  /** A plan and the refresh it was made from. */
+  private record Planned(PlanResult result, Map<String, Observation> observed) {}
+
+  private Planned plan(
+      Validation validation,
+      StateSnapshot snapshot,
+      Hypervisors hypervisors,
+      PlanOptions options,
+      boolean refresh) {
+    DesiredTree tree = validation.tree().orElseThrow();
+    validation.computed().values().forEach(c -> hypervisors.register(c.values()));
+    registerState(hypervisors, snapshot);
+    Diagnostics diagnostics = new Diagnostics();
+    Map<String, Observation> observed =
+        refresh ? Refresh.observe(hypervisors, hypervisors.names(), diagnostics) : Map.of();
+    PlanResult result = Planner.plan(tree, validation.computed(), snapshot, observed, options);
+    result.diagnostics().addAll(diagnostics);
+    return new Planned(result, observed);
+  }
+
+  private static void registerState(Hypervisors hypervisors, StateSnapshot snapshot) {
+    for (DescriptorState d : snapshot.descriptors().values()) {
+      if (d.deployedConfig() != null) {
+        hypervisors.register(d.deployedConfig());
+      }
+      if (d.pending() != null && d.pending().result().get("config") instanceof Map<?, ?> config) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> typed = (Map<String, Object>) config;
+        hypervisors.register(typed);
+      }
+    }
+  }
+
+  private static Set<String> pendingHypervisors(StateSnapshot snapshot) {
+    Set<String> names = new TreeSet<>();
+    for (DescriptorState d : snapshot.descriptors().values()) {
+      if (d.pending() != null && Recovery.hypervisorOf(d) != null) {
+        names.add(Recovery.hypervisorOf(d));
+      }
+    }
+    return names;
+  }
+
+  /** SPEC §10: a plan made against another state is refused, naming both serials. */
+  private static void checkCurrent(Plan plan, StateSnapshot snapshot) {
+    if (!plan.lineage().equals(snapshot.lineage()) || plan.serial() != snapshot.serial()) {
+      Diagnostics none = new Diagnostics();
+      throw new EngineException(
+          "Saved plan is stale: the state changed after the plan was made (plan serial "
+              + plan.serial()
+              + ", state serial "
+              + snapshot.serial()
+              + (plan.lineage().equals(snapshot.lineage()) ? "" : ", and another lineage")
+              + "); run plan again",
+          none);
+    }
+  }
+
+  private Hypervisors hypervisors(Path root, StateBackend state) {
+    Path stateDir = state instanceof LocalStateBackend local ? local.dir() : Path.of("state");
+    return new Hypervisors(connectors, root, stateDir, environment);
+  }
+
+  private Validation validOrThrow(Path root) {
+    Validation validation = validate(root);
+    if (!validation.isValid()) {
+      throw new EngineException("the tree has errors", validation.diagnostics());
+    }
+    return validation;
   }
 
   /**

@@ -1,0 +1,467 @@
+package io.vmtree.connector.sim;
+
+import io.vmtree.connector.sim.WorldCodec.KeptDisk;
+import io.vmtree.connector.sim.WorldCodec.Status;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * The persisted world of one sim hypervisor: a directory holding {@code world.json} (the next id
+ * and the {@code down} flag), one {@code vms/<id>.json} per VM, a marker index ({@code markers/})
+ * and the disks kept by deletes ({@code kept-disks/}).
+ *
+ * <p>Any number of threads and processes may share a world. A change writes only the files of the
+ * VM it touches: the new content is flushed to a temporary file first, then, under the world's
+ * lock, checked against what is on disk and renamed into place. This class is free of latency and
+ * injected failures: it is the hypervisor itself, as its console sees it; {@link SimConnector} adds
+ * the network in front of it.
+ */
+public final class SimWorld implements AutoCloseable {
+  private static final int MAX_ID_BLOCK = 64;
+  private static final Comparator<SimVm> BY_ID =
+      Comparator.comparing((SimVm vm) -> vm.id().length()).thenComparing(SimVm::id);
+
+  private final WorldFiles files;
+  private volatile WorldLock lock;
+  private final NavigableSet<Long> reservedIds = new TreeSet<>();
+  private int nextIdBlock = 1;
+
+  private enum Outcome {
+    DONE,
+    GONE,
+    RACED
+  }
+
+  private SimWorld(Path dir) {
+    this.files = new WorldFiles(Objects.requireNonNull(dir, "dir"));
+  }
+
+  /** {@return the world kept in {@code dir}; nothing is read or written yet} */
+  public static SimWorld at(Path dir) {
+    return new SimWorld(dir);
+  }
+
+  /** {@return the world's directory, as given} */
+  public Path dir() {
+    return files.dir();
+  }
+
+  /** {@return whether anything was ever created in this world} */
+  public boolean exists() {
+    return Files.exists(files.status()) || Files.isDirectory(files.vms());
+  }
+
+  /** Creates the world's directory and files if they are missing. */
+  public void createIfMissing() {
+    io(
+        "create",
+        () ->
+            locked(
+                () -> {
+                  if (!Files.exists(files.status())) {
+                    writeStatus(readStatus());
+                  }
+                  return null;
+                }));
+  }
+
+  /** {@return whether the hypervisor is down: every call over the network fails} */
+  public boolean isDown() {
+    return io(
+        "read",
+        () -> {
+          byte[] json = WorldFiles.readIfExists(files.status());
+          return json != null && WorldCodec.status(json, files.status()).down();
+        });
+  }
+
+  /** Takes the hypervisor down or brings it back up. */
+  public void setDown(boolean down) {
+    io(
+        "update",
+        () ->
+            locked(
+                () -> {
+                  Status status = readStatus();
+                  if (status.down() != down || !Files.exists(files.status())) {
+                    writeStatus(new Status(status.nextId(), down));
+                  }
+                  return null;
+                }));
+  }
+
+  /** {@return every VM, by id} */
+  public List<SimVm> list() {
+    return io(
+        "read",
+        () -> {
+          List<SimVm> vms = new ArrayList<>();
+          if (!Files.isDirectory(files.vms())) {
+            return vms;
+          }
+          try (DirectoryStream<Path> dir = Files.newDirectoryStream(files.vms(), "vm-*.json")) {
+            for (Path file : dir) {
+              byte[] json = WorldFiles.readIfExists(file);
+              if (json != null) {
+                vms.add(WorldCodec.vm(json, file));
+              }
+            }
+          }
+          vms.sort(BY_ID);
+          return vms;
+        });
+  }
+
+  /** {@return the VM {@code id}, if it exists} */
+  public Optional<SimVm> get(String id) {
+    if (!WorldFiles.isVmId(id)) {
+      return Optional.empty();
+    }
+    return io("read", () -> Optional.ofNullable(read(id)));
+  }
+
+  /**
+   * {@return the new VM, with its id and its disk; or, when a VM already carries the marker of
+   * {@code vm}, that VM, unchanged}
+   *
+   * @param vm the VM to create, without id
+   */
+  public SimVm create(SimVm vm) {
+    if (vm.id() != null) {
+      throw new IllegalArgumentException("a VM to create has no id yet, got " + vm.id());
+    }
+    return io("create a vm in", () -> createVm(vm));
+  }
+
+  /** {@return the VM after {@code change}, or empty when there is no VM {@code id}} */
+  public Optional<SimVm> update(String id, UnaryOperator<SimVm> change) {
+    if (!WorldFiles.isVmId(id)) {
+      return Optional.empty();
+    }
+    return io("update " + id + " in", () -> updateVm(id, change));
+  }
+
+  /**
+   * {@return the deleted VM, or empty when there was none}
+   *
+   * @param keepDisks keep its disks: they move to {@link #keptDisks()}
+   */
+  public Optional<SimVm> delete(String id, boolean keepDisks) {
+    if (!WorldFiles.isVmId(id)) {
+      return Optional.empty();
+    }
+    return io("delete " + id + " from", () -> deleteVm(id, keepDisks));
+  }
+
+  /** {@return the ids of the disks kept by deletes, sorted} */
+  public List<String> keptDisks() {
+    return io(
+        "read",
+        () -> {
+          List<String> disks = new ArrayList<>();
+          if (Files.isDirectory(files.keptDisks())) {
+            try (DirectoryStream<Path> dir =
+                Files.newDirectoryStream(files.keptDisks(), "[!.]*.json")) {
+              for (Path file : dir) {
+                String name = file.getFileName().toString();
+                disks.add(name.substring(0, name.length() - ".json".length()));
+              }
+            }
+          }
+          disks.sort(Comparator.naturalOrder());
+          return disks;
+        });
+  }
+
+  /**
+   * Hands back the ids this world reserved but did not use, when no one reserved after them, so
+   * that ids stay consecutive from one command to the next. Never throws.
+   */
+  @Override
+  public synchronized void close() {
+    if (reservedIds.isEmpty()) {
+      return;
+    }
+    try {
+      locked(
+          () -> {
+            Status status = readStatus();
+            long next = status.nextId();
+            while (reservedIds.remove(next - 1)) {
+              next--;
+            }
+            if (next != status.nextId()) {
+              writeStatus(new Status(next, status.down()));
+            }
+            return null;
+          });
+    } catch (IOException | RuntimeException e) {
+      // the unused ids are skipped, never handed out twice
+    }
+    reservedIds.clear();
+  }
+
+  private SimVm createVm(SimVm vm) throws IOException {
+    layOut();
+    while (true) {
+      long number = takeId();
+      String id = String.format("vm-%06d", number);
+      SimVm created = vm.withIdentity(id, List.of(id + "-disk0"));
+      Path vmFile = files.vm(id);
+      if (Files.exists(vmFile)) {
+        continue; // the id counter was behind the files (world.json restored?): take the next id
+      }
+      Path vmTemp = null;
+      Path markerTemp = null;
+      try {
+        vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(created));
+        if (vm.marker() != null) {
+          markerTemp = WorldFiles.prepare(files.marker(vm.marker()), ascii(id));
+        }
+        Path vmReady = vmTemp;
+        Path markerReady = markerTemp;
+        SimVm result =
+            locked(
+                () -> {
+                  if (vm.marker() != null) {
+                    Optional<SimVm> marked = findByMarker(vm.marker());
+                    if (marked.isPresent()) {
+                      return marked.get();
+                    }
+                  }
+                  if (markerReady != null) {
+                    WorldFiles.publish(markerReady, files.marker(vm.marker()));
+                  }
+                  WorldFiles.publish(vmReady, vmFile);
+                  return created;
+                });
+        if (result != created) {
+          giveBack(number);
+        }
+        return result;
+      } finally {
+        WorldFiles.discard(vmTemp, markerTemp);
+      }
+    }
+  }
+
+  private Optional<SimVm> updateVm(String id, UnaryOperator<SimVm> change) throws IOException {
+    Path vmFile = files.vm(id);
+    while (true) {
+      byte[] before = WorldFiles.readIfExists(vmFile);
+      if (before == null) {
+        return Optional.empty();
+      }
+      layOut();
+      SimVm old = WorldCodec.vm(before, vmFile);
+      SimVm changed = change.apply(old).withIdentity(old.id(), old.disks());
+      if (changed.equals(old)) {
+        return Optional.of(old);
+      }
+      boolean remark = changed.marker() != null && !changed.marker().equals(old.marker());
+      Path vmTemp = null;
+      Path markerTemp = null;
+      try {
+        vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(changed));
+        markerTemp = remark ? WorldFiles.prepare(files.marker(changed.marker()), ascii(id)) : null;
+        Path vmReady = vmTemp;
+        Path markerReady = markerTemp;
+        Outcome outcome =
+            locked(
+                () -> {
+                  Outcome current = compare(vmFile, before);
+                  if (current != Outcome.DONE) {
+                    return current;
+                  }
+                  if (markerReady != null) {
+                    WorldFiles.publish(markerReady, files.marker(changed.marker()));
+                  }
+                  WorldFiles.publish(vmReady, vmFile);
+                  if (old.marker() != null && !old.marker().equals(changed.marker())) {
+                    dropMarker(old.marker(), id);
+                  }
+                  return Outcome.DONE;
+                });
+        if (outcome == Outcome.DONE) {
+          return Optional.of(changed);
+        }
+        if (outcome == Outcome.GONE) {
+          return Optional.empty();
+        }
+      } finally {
+        WorldFiles.discard(vmTemp, markerTemp);
+      }
+    }
+  }
+
+  private Optional<SimVm> deleteVm(String id, boolean keepDisks) throws IOException {
+    Path vmFile = files.vm(id);
+    while (true) {
+      byte[] before = WorldFiles.readIfExists(vmFile);
+      if (before == null) {
+        return Optional.empty();
+      }
+      layOut();
+      SimVm old = WorldCodec.vm(before, vmFile);
+      List<Path> diskTemps = new ArrayList<>();
+      try {
+        if (keepDisks) {
+          for (String disk : old.disks()) {
+            KeptDisk kept = new KeptDisk(disk, id, old.name(), old.marker(), old.baseImage());
+            diskTemps.add(WorldFiles.prepare(files.keptDisk(disk), WorldCodec.write(kept)));
+          }
+        }
+        Outcome outcome =
+            locked(
+                () -> {
+                  Outcome current = compare(vmFile, before);
+                  if (current != Outcome.DONE) {
+                    return current;
+                  }
+                  for (int i = 0; i < diskTemps.size(); i++) {
+                    WorldFiles.publish(diskTemps.get(i), files.keptDisk(old.disks().get(i)));
+                  }
+                  Files.delete(vmFile);
+                  if (old.marker() != null) {
+                    dropMarker(old.marker(), id);
+                  }
+                  return Outcome.DONE;
+                });
+        if (outcome == Outcome.DONE) {
+          return Optional.of(old);
+        }
+        if (outcome == Outcome.GONE) {
+          return Optional.empty();
+        }
+      } finally {
+        WorldFiles.discard(diskTemps.toArray(Path[]::new));
+      }
+    }
+  }
+
+  private static Outcome compare(Path vmFile, byte[] expected) throws IOException {
+    byte[] now = WorldFiles.readIfExists(vmFile);
+    if (now == null) {
+      return Outcome.GONE;
+    }
+    return Arrays.equals(now, expected) ? Outcome.DONE : Outcome.RACED;
+  }
+
+  private SimVm read(String id) throws IOException {
+    Path file = files.vm(id);
+    byte[] json = WorldFiles.readIfExists(file);
+    return json == null ? null : WorldCodec.vm(json, file);
+  }
+
+  /** An index entry is trusted only when the VM it names still carries the marker. */
+  private Optional<SimVm> findByMarker(String marker) throws IOException {
+    byte[] entry = WorldFiles.readIfExists(files.marker(marker));
+    if (entry == null) {
+      return Optional.empty();
+    }
+    String id = new String(entry, StandardCharsets.US_ASCII).strip();
+    SimVm vm = WorldFiles.isVmId(id) ? read(id) : null;
+    return vm != null && marker.equals(vm.marker()) ? Optional.of(vm) : Optional.empty();
+  }
+
+  private void dropMarker(String marker, String id) throws IOException {
+    Path entry = files.marker(marker);
+    byte[] content = WorldFiles.readIfExists(entry);
+    if (content != null && new String(content, StandardCharsets.US_ASCII).strip().equals(id)) {
+      Files.deleteIfExists(entry);
+    }
+  }
+
+  private synchronized long takeId() throws IOException {
+    if (reservedIds.isEmpty()) {
+      int block = nextIdBlock;
+      nextIdBlock = Math.min(MAX_ID_BLOCK, nextIdBlock * 2);
+      long first =
+          locked(
+              () -> {
+                Status status = readStatus();
+                writeStatus(new Status(status.nextId() + block, status.down()));
+                return status.nextId();
+              });
+      for (long number = first; number < first + block; number++) {
+        reservedIds.add(number);
+      }
+    }
+    return reservedIds.pollFirst();
+  }
+
+  private synchronized void giveBack(long number) {
+    reservedIds.add(number);
+  }
+
+  /** Without {@code world.json} (a new world), ids continue after the VMs already there. */
+  private Status readStatus() throws IOException {
+    byte[] json = WorldFiles.readIfExists(files.status());
+    if (json != null) {
+      return WorldCodec.status(json, files.status());
+    }
+    long highest = 0;
+    if (Files.isDirectory(files.vms())) {
+      try (DirectoryStream<Path> dir = Files.newDirectoryStream(files.vms(), "vm-*.json")) {
+        for (Path file : dir) {
+          String id = file.getFileName().toString().replace(".json", "");
+          if (WorldFiles.isVmId(id)) {
+            highest = Math.max(highest, Long.parseLong(id.substring("vm-".length())));
+          }
+        }
+      }
+    }
+    return new Status(highest + 1, false);
+  }
+
+  private void writeStatus(Status status) throws IOException {
+    WorldFiles.replace(files.status(), WorldCodec.write(status));
+  }
+
+  private <T> T locked(WorldLock.Step<T> step) throws IOException {
+    layOut();
+    return lock.hold(step);
+  }
+
+  private void layOut() throws IOException {
+    if (lock == null) {
+      files.createLayout();
+      lock = WorldLock.of(files.dir());
+    }
+  }
+
+  private interface Action<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T io(String verb, Action<T> action) {
+    try {
+      return action.run();
+    } catch (IOException e) {
+      throw new SimWorldException(
+          "cannot " + verb + " sim world at " + files.dir() + ": " + describe(e), e);
+    }
+  }
+
+  private static String describe(IOException e) {
+    String type = e.getClass().getSimpleName().replaceAll("Exception$", "");
+    String kind = type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+    return e.getMessage() == null ? kind : kind + " " + e.getMessage();
+  }
+
+  private static byte[] ascii(String text) {
+    return (text + "\n").getBytes(StandardCharsets.US_ASCII);
+  }
+}

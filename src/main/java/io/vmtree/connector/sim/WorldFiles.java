@@ -1,0 +1,127 @@
+package io.vmtree.connector.sim;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Where a world keeps what, and how a file is replaced atomically: its new content is written and
+ * flushed to disk in a temporary file beside it (slow, done outside the lock), then renamed over it
+ * (fast, done under the lock). Temporary names start with a dot, so listings skip them.
+ */
+final class WorldFiles {
+  private static final Pattern VM_ID = Pattern.compile("vm-\\d{6,}");
+
+  private final Path dir;
+
+  WorldFiles(Path dir) {
+    this.dir = dir;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  Path status() {
+    return dir.resolve("world.json");
+  }
+
+  Path vms() {
+    return dir.resolve("vms");
+  }
+
+  Path markers() {
+    return dir.resolve("markers");
+  }
+
+  Path keptDisks() {
+    return dir.resolve("kept-disks");
+  }
+
+  /** {@return whether {@code id} has the shape of a sim id (anything else names no VM)} */
+  static boolean isVmId(String id) {
+    return id != null && VM_ID.matcher(id).matches();
+  }
+
+  Path vm(String id) {
+    return vms().resolve(id + ".json");
+  }
+
+  Path keptDisk(String disk) {
+    return keptDisks().resolve(disk + ".json");
+  }
+
+  /** Markers are full names of any depth, so their index file is named by a digest. */
+  Path marker(String marker) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(marker.getBytes(StandardCharsets.UTF_8));
+      return markers().resolve(HexFormat.of().formatHex(digest));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
+  void createLayout() throws IOException {
+    Files.createDirectories(vms());
+    Files.createDirectories(markers());
+    Files.createDirectories(keptDisks());
+  }
+
+  /** {@return the content of {@code file}, or null when it does not exist} */
+  static byte[] readIfExists(Path file) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** {@return a temporary file beside {@code target} holding {@code content}, on disk} */
+  static Path prepare(Path target, byte[] content) throws IOException {
+    Path temp =
+        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try (FileChannel channel =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+    return temp;
+  }
+
+  /** Replaces {@code target} by the prepared {@code temp}, atomically. */
+  static void publish(Path temp, Path target) throws IOException {
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static void replace(Path target, byte[] content) throws IOException {
+    publish(prepare(target, content), target);
+  }
+
+  /** Removes temporary files that were not published; never throws. */
+  static void discard(Path... temps) {
+    for (Path temp : temps) {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException e) {
+          // a stray temporary file is harmless: listings skip it
+        }
+      }
+    }
+  }
+}

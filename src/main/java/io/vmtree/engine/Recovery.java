@@ -1,0 +1,153 @@
+package io.vmtree.engine;
+
+import io.vmtree.connector.LiveVm;
+import io.vmtree.ops.Operation;
+import io.vmtree.ops.OperationStatus;
+import io.vmtree.plan.Observation;
+import io.vmtree.state.DescriptorState;
+import io.vmtree.state.LastOperation;
+import io.vmtree.state.StateBackend;
+import io.vmtree.state.StateSnapshot;
+import io.vmtree.tree.Status;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves operations a killed process left unfinished (ARCHITECTURE habit 5): by looking, not
+ * guessing. A descriptor with a pending operation is matched to the VM carrying its marker: found,
+ * the VM is adopted; gone, the descriptor is provisioned and the next plan redoes what is needed.
+ * When the hypervisor cannot be asked, the descriptor keeps its pending mark and says what to
+ * check. Runs under the state lock, before planning.
+ */
+final class Recovery {
+  private Recovery() {}
+
+  /** {@return true when the state holds unfinished operations} */
+  static boolean needed(StateSnapshot snapshot, StateBackend state) {
+    return snapshot.descriptors().values().stream().anyMatch(d -> d.pending() != null)
+        || state.journal().list().stream().anyMatch(op -> !op.status().isFinal());
+  }
+
+  /** Resolves every unfinished operation; returns how many descriptors it changed. */
+  static int resolve(
+      StateSnapshot snapshot, StateBackend state, Map<String, Observation> observed, Clock clock) {
+    int changed = 0;
+    for (DescriptorState d : snapshot.descriptors().values()) {
+      if (d.pending() != null) {
+        changed += resolve(d, state, observed, clock);
+      }
+    }
+    for (Operation op : state.journal().list()) {
+      if (!op.status().isFinal()) {
+        state
+            .journal()
+            .append(
+                op.ended(
+                    clock.instant(),
+                    OperationStatus.FAILED,
+                    "interrupted: the process running it ended before it finished"));
+      }
+    }
+    return changed;
+  }
+
+  private static int resolve(
+      DescriptorState d, StateBackend state, Map<String, Observation> observed, Clock clock) {
+    LastOperation pending = d.pending();
+    String hypervisor = hypervisorOf(d);
+    Observation observation = hypervisor == null ? null : observed.get(hypervisor);
+    if (!(observation instanceof Observation.Listed listed)) {
+      String why =
+          "operation "
+              + pending.id()
+              + " ("
+              + pending.type()
+              + ") was interrupted and could not be checked: hypervisor "
+              + hypervisor
+              + " did not answer; look there for a VM marked "
+              + d.fullName();
+      state.put(
+          with(d, d.status(), d.vmId(), d.hypervisor(), d.deployedConfig(), why, d.pending()));
+      return 1;
+    }
+    LiveVm vm = find(listed.vms(), d);
+    String outcome;
+    DescriptorState resolved;
+    if (vm != null && !pending.type().equals("undeploy")) {
+      Map<String, Object> config = configOf(d);
+      outcome = "interrupted; resolved by looking: VM " + vm.id() + " exists and was adopted";
+      resolved = with(d, Status.DEPLOYED, vm.id(), hypervisor, config, outcome, null);
+    } else if (vm != null) {
+      outcome = "interrupted; resolved by looking: VM " + vm.id() + " still exists";
+      resolved = with(d, Status.DEPLOYED, vm.id(), hypervisor, d.deployedConfig(), outcome, null);
+    } else {
+      outcome = "interrupted; resolved by looking: no VM marked " + d.fullName() + " exists";
+      resolved = with(d, Status.PROVISIONED, null, null, null, outcome, null);
+    }
+    state.put(resolved);
+    state
+        .journal()
+        .get(pending.id())
+        .filter(op -> !op.status().isFinal())
+        .ifPresent(
+            op ->
+                state.journal().append(op.ended(clock.instant(), OperationStatus.FAILED, outcome)));
+    return 1;
+  }
+
+  private static LiveVm find(List<LiveVm> vms, DescriptorState d) {
+    for (LiveVm vm : vms) {
+      if (vm.id().equals(d.vmId())) {
+        return vm;
+      }
+    }
+    for (LiveVm vm : vms) {
+      if (d.fullName().toString().equals(vm.marker())) {
+        return vm;
+      }
+    }
+    return null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> configOf(DescriptorState d) {
+    Object config = d.pending().result().get("config");
+    return config instanceof Map<?, ?> map && !map.isEmpty()
+        ? (Map<String, Object>) map
+        : d.deployedConfig();
+  }
+
+  static String hypervisorOf(DescriptorState d) {
+    if (d.hypervisor() != null) {
+      return d.hypervisor();
+    }
+    if (d.pending() != null && d.pending().result().get("config") instanceof Map<?, ?> config) {
+      Object name = config.get("use_hypervisor");
+      return name == null ? null : name.toString();
+    }
+    return null;
+  }
+
+  private static DescriptorState with(
+      DescriptorState d,
+      Status status,
+      String vmId,
+      String hypervisor,
+      Map<String, Object> deployedConfig,
+      String lastError,
+      LastOperation pending) {
+    return new DescriptorState(
+        d.fullName(),
+        status,
+        vmId,
+        hypervisor,
+        d.localDefinition(),
+        status == Status.PROVISIONED ? null : deployedConfig,
+        lastError,
+        d.lastOperation(),
+        d.lifecycle(),
+        d.dependsOn(),
+        pending);
+  }
+}

@@ -1,0 +1,88 @@
+package io.vmtree.plan;
+
+import io.vmtree.connector.LiveVm;
+import io.vmtree.definition.MemorySize;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How the fields of a computed definition relate to a VM (SPEC §11 "Replace vs update"): which
+ * change in place, which replace the VM, which move it, and which never touch it.
+ */
+final class VmFields {
+  /** Changed in place by an update. */
+  static final List<String> UPDATABLE = List.of("vcpu", "memory", "power", "tags", "description");
+
+  /** A change replaces the VM. */
+  static final List<String> REPLACING =
+      List.of(
+          "base_image",
+          "use_hypervisor",
+          "hypervisor_type",
+          "datacenter",
+          "cluster",
+          "resource_pool",
+          "datastore",
+          "node",
+          "storage");
+
+  /** A change moves the VM on its hypervisor. */
+  static final List<String> MOVING = List.of("vm_folder", "pool");
+
+  private static final Set<String> SIZES = Set.of("vcpu", "memory");
+
+  private VmFields() {}
+
+  /** {@return the updatable fields of a live VM, in the form of a computed config} */
+  static Map<String, Object> of(LiveVm vm) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("vcpu", vm.vcpu());
+    fields.put("memory", MemorySize.ofMebibytes(Math.max(1, vm.memoryMib())).canonical());
+    fields.put("power", vm.poweredOn() ? "on" : "off");
+    fields.put("tags", vm.tags());
+    fields.put("description", vm.description());
+    return fields;
+  }
+
+  /** {@return true when two values of {@code field} mean the same (absent = empty)} */
+  static boolean same(String field, Object a, Object b) {
+    return Objects.equals(normal(field, a), normal(field, b));
+  }
+
+  /** {@return the value of {@code field} with absent, empty and number types made comparable} */
+  static Object normal(String field, Object value) {
+    if (value == null) {
+      return switch (field) {
+        case "tags" -> Map.of();
+        case "description" -> "";
+        case "power" -> "on";
+        default -> null;
+      };
+    }
+    if (value instanceof Number n && !(value instanceof Double)) {
+      return n.longValue();
+    }
+    if (value instanceof Map<?, ?> map) {
+      return new java.util.TreeMap<>(map);
+    }
+    return value;
+  }
+
+  /** {@return true when going from {@code before} to {@code after} shrinks a size} */
+  static boolean shrinks(String field, Object before, Object after) {
+    if (!SIZES.contains(field) || before == null || after == null) {
+      return false;
+    }
+    return mebibytesOrCount(after) < mebibytesOrCount(before);
+  }
+
+  private static long mebibytesOrCount(Object value) {
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    return MemorySize.parse(value.toString()).mebibytes();
+  }
+}

@@ -1,0 +1,146 @@
+package io.vmtree.state;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Crash-safe file writes: a reader sees the old content or the new one, never a torn file, and the
+ * new content survives a power loss once {@link #write} returns.
+ */
+final class AtomicFiles {
+  private static final String TEMP_MARK = ".tmp-";
+  private static final int ATTEMPTS = 5;
+
+  private AtomicFiles() {}
+
+  /**
+   * Replaces {@code target} with {@code content}: a temp file beside it, synced, renamed over it,
+   * then the directory synced. Creates the parent directories.
+   *
+   * @throws StateException naming the file when it cannot be written
+   */
+  static void write(Path target, byte[] content) {
+    Path dir = target.getParent();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Files.createDirectories(dir);
+        replace(dir, target, content);
+        return;
+      } catch (NoSuchFileException e) {
+        // a concurrent remove() pruned the directory, then empty, before the temp file was made
+        if (attempt == ATTEMPTS) {
+          throw cannotWrite(target, e);
+        }
+      } catch (IOException e) {
+        throw cannotWrite(target, e);
+      }
+    }
+  }
+
+  private static StateException cannotWrite(Path file, IOException e) {
+    return new StateException("cannot write state file " + file + ": " + reason(e), e);
+  }
+
+  private static void replace(Path dir, Path target, byte[] content) throws IOException {
+    Path temp = dir.resolve(tempName(target.getFileName().toString()));
+    try {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        writeFully(channel, content);
+        channel.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    syncDirectory(dir);
+  }
+
+  /** Writes all of {@code content} at the channel's position. */
+  static void writeFully(FileChannel channel, byte[] content) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(content);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+  }
+
+  /** Makes a rename or delete in {@code dir} durable. */
+  static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // some filesystems (and Windows) cannot open or sync a directory; the rename still happened
+    }
+  }
+
+  /** {@return true for a temp file left by a writer that was killed before its rename} */
+  static boolean isTemp(String fileName) {
+    return fileName.startsWith(".") && fileName.contains(TEMP_MARK);
+  }
+
+  /** Deletes every temp file under {@code root}; only safe while no one else writes. */
+  static void deleteTemps(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (attrs.isRegularFile() && isTemp(file.getFileName().toString())) {
+              Files.deleteIfExists(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /** {@return the bytes of {@code file}, or null when it does not exist} */
+  static byte[] readIfExists(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new StateException("cannot read state file " + file + ": " + reason(e), e);
+    }
+  }
+
+  /** {@return why {@code e} happened, in a few lowercase words} */
+  static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "a file is in the way: " + e.getMessage();
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason().toLowerCase(Locale.ROOT);
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static String tempName(String fileName) {
+    return "." + fileName + TEMP_MARK + Long.toHexString(ThreadLocalRandom.current().nextLong());
+  }
+}

@@ -1,0 +1,209 @@
+package io.vmtree.state;
+
+import io.vmtree.ops.Journal;
+import io.vmtree.ops.JsonlJournal;
+import io.vmtree.tree.TreePath;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/**
+ * The state in a local directory ({@code --state DIR}, default {@code ./state}):
+ *
+ * <pre>
+ * DIR/meta.json                    {"format_version": 1, "lineage", "serial", "next_operation_id"}
+ * DIR/folders.json                 {"format_version": 1, "folders": ["/lab", "/lab/db"]} (sorted)
+ * DIR/descriptors/lab/db/pg1.json  one file per descriptor, named after its full name
+ * DIR/journal.jsonl                the operation journal, one JSON object per line
+ * DIR/lock.json                    the holder of the lock, while it is held
+ * </pre>
+ *
+ * <p>Every file but the journal is replaced atomically (temp file, fsync, rename, directory fsync),
+ * so a reader or a crash sees the old file or the new one. Saving a descriptor writes its own file
+ * and {@code meta.json}, nothing else, whatever the number of descriptors. A change writes the
+ * changed file first and raises the serial after it: a reader that records the serial before
+ * reading the descriptors never records a serial newer than what it read.
+ *
+ * <p>Descriptor files of different paths are written concurrently; {@code meta.json} and {@code
+ * folders.json} are updated under one lock per directory in this JVM. Across processes only the
+ * holder of the state lock writes. Reading takes no lock and never creates a file.
+ *
+ * <p>Temp files ({@code .NAME.tmp-RANDOM}) left by a killed writer are ignored when reading and
+ * deleted by the next {@link #lock}.
+ */
+public final class LocalStateBackend implements StateBackend {
+  /** Where the state lives when {@code --state} is not given. */
+  public static final Path DEFAULT_DIR = Path.of("state");
+
+  private static final ConcurrentMap<Path, Object> META_LOCKS = new ConcurrentHashMap<>();
+
+  private final Path dir;
+  private final Path metaFile;
+  private final Path foldersFile;
+  private final DescriptorFiles descriptors;
+  private final LockFile lockFile;
+  private final JsonlJournal journal;
+  private final Object metaLock;
+  private final String freshLineage = UUID.randomUUID().toString();
+
+  private LocalStateBackend(Path dir) {
+    this.dir = dir;
+    this.metaFile = dir.resolve("meta.json");
+    this.foldersFile = dir.resolve("folders.json");
+    this.descriptors = new DescriptorFiles(dir.resolve("descriptors"));
+    this.lockFile = new LockFile(dir.resolve("lock.json"));
+    this.journal = new JsonlJournal(dir.resolve("journal.jsonl"));
+    this.metaLock = META_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object());
+  }
+
+  /** {@return the state in {@code dir}; nothing is read or created until it is used} */
+  public static LocalStateBackend of(Path dir) {
+    return new LocalStateBackend(Objects.requireNonNull(dir, "dir"));
+  }
+
+  /** {@return the state directory} */
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * {@return a lock holder for this process: user, host, pid, now and a random 8-hex-digit id}
+   *
+   * @param command what the lock is taken for, e.g. {@code apply examples/lab}
+   */
+  public static LockInfo currentProcess(String command) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "localhost";
+    }
+    return new LockInfo(
+        String.format("%08x", ThreadLocalRandom.current().nextInt()),
+        System.getProperty("user.name"),
+        host,
+        ProcessHandle.current().pid(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        command);
+  }
+
+  @Override
+  public StateSnapshot read() {
+    Optional<StateCodec.Meta> meta = readMeta();
+    return new StateSnapshot(
+        meta.map(StateCodec.Meta::lineage).orElse(freshLineage),
+        meta.map(StateCodec.Meta::serial).orElse(0L),
+        descriptors.readAll(),
+        readFolders());
+  }
+
+  @Override
+  public void put(DescriptorState descriptor) {
+    descriptors.write(Objects.requireNonNull(descriptor, "descriptor"));
+    raiseSerial();
+  }
+
+  @Override
+  public void remove(TreePath fullName) {
+    if (descriptors.delete(Objects.requireNonNull(fullName, "fullName"))) {
+      raiseSerial();
+    }
+  }
+
+  @Override
+  public void putFolder(TreePath path) {
+    changeFolders(path, folders -> folders.add(path));
+  }
+
+  @Override
+  public void removeFolder(TreePath path) {
+    changeFolders(path, folders -> folders.remove(path));
+  }
+
+  @Override
+  public long nextOperationId() {
+    synchronized (metaLock) {
+      StateCodec.Meta meta = currentMeta();
+      writeMeta(meta.withNextOperationId(meta.nextOperationId() + 1));
+      return meta.nextOperationId();
+    }
+  }
+
+  @Override
+  public Journal journal() {
+    return journal;
+  }
+
+  @Override
+  public StateLock lock(LockInfo who) {
+    StateLock lock = lockFile.acquire(Objects.requireNonNull(who, "who"));
+    try {
+      AtomicFiles.deleteTemps(dir);
+    } catch (IOException e) {
+      lock.close();
+      throw new StateException(
+          "cannot clean up temp files in " + dir + ": " + AtomicFiles.reason(e), e);
+    }
+    return lock;
+  }
+
+  @Override
+  public Optional<LockInfo> lockHolder() {
+    return lockFile.holder();
+  }
+
+  @Override
+  public void forceUnlock(String id) {
+    lockFile.forceUnlock(Objects.requireNonNull(id, "id"));
+  }
+
+  private void changeFolders(TreePath path, Predicate<NavigableSet<TreePath>> change) {
+    Objects.requireNonNull(path, "path");
+    if (path.isRoot()) {
+      throw new IllegalArgumentException("the root folder / is not recorded in the state");
+    }
+    synchronized (metaLock) {
+      NavigableSet<TreePath> folders = readFolders();
+      if (change.test(folders)) {
+        AtomicFiles.write(foldersFile, StateCodec.encodeFolders(folders));
+        raiseSerial();
+      }
+    }
+  }
+
+  private void raiseSerial() {
+    synchronized (metaLock) {
+      StateCodec.Meta meta = currentMeta();
+      writeMeta(meta.withSerial(meta.serial() + 1));
+    }
+  }
+
+  private StateCodec.Meta currentMeta() {
+    return readMeta().orElseGet(() -> new StateCodec.Meta(freshLineage, 0, 1));
+  }
+
+  private Optional<StateCodec.Meta> readMeta() {
+    byte[] bytes = AtomicFiles.readIfExists(metaFile);
+    return bytes == null ? Optional.empty() : Optional.of(StateCodec.decodeMeta(metaFile, bytes));
+  }
+
+  private void writeMeta(StateCodec.Meta meta) {
+    AtomicFiles.write(metaFile, StateCodec.encodeMeta(meta));
+  }
+
+  private NavigableSet<TreePath> readFolders() {
+    byte[] bytes = AtomicFiles.readIfExists(foldersFile);
+    return bytes == null ? new TreeSet<>() : StateCodec.decodeFolders(foldersFile, bytes);
+  }
+}
