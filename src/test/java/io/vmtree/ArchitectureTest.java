@@ -7,7 +7,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Pins the direction of package dependencies described in docs/architecture.md. */
+/**
+ * Pins the direction of package dependencies described in docs/architecture.md: connectors see only
+ * the connector seam, the graph and the journal know nothing of vmtree, and nothing below the CLI
+ * knows about it.
+ */
 class ArchitectureTest {
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
@@ -26,6 +30,10 @@ class ArchitectureTest {
         .definedBy("io.vmtree.report..")
         .layer("Engine")
         .definedBy("io.vmtree.engine..")
+        .layer("Apply")
+        .definedBy("io.vmtree.apply..")
+        .layer("Plan")
+        .definedBy("io.vmtree.plan..")
         .layer("Model")
         .definedBy("io.vmtree.model..")
         .layer("Load")
@@ -34,6 +42,16 @@ class ArchitectureTest {
         .definedBy("io.vmtree.config..")
         .layer("Definition")
         .definedBy("io.vmtree.definition..")
+        .layer("State")
+        .definedBy("io.vmtree.state..")
+        .layer("Ops")
+        .definedBy("io.vmtree.ops..")
+        .layer("Sim")
+        .definedBy("io.vmtree.connector.sim..")
+        .layer("Connector")
+        .definedBy("io.vmtree.connector")
+        .layer("Graph")
+        .definedBy("io.vmtree.graph..")
         .layer("Tree")
         .definedBy("io.vmtree.tree..")
         .layer("Diag")
@@ -46,17 +64,41 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("Cli")
         .whereLayer("Engine")
         .mayOnlyBeAccessedByLayers("Cli", "Report")
+        .whereLayer("Apply")
+        .mayOnlyBeAccessedByLayers("Engine", "Report", "Cli")
+        .whereLayer("Plan")
+        .mayOnlyBeAccessedByLayers("Apply", "Engine", "Report", "Cli")
         .whereLayer("Model")
         .mayOnlyBeAccessedByLayers("Engine", "Report", "Cli")
         .whereLayer("Load")
         .mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Config")
-        .mayOnlyBeAccessedByLayers("Load", "Model", "Engine", "Report", "Cli")
+        .mayOnlyBeAccessedByLayers("Load", "Model", "Plan", "Engine", "Report", "Cli")
         .whereLayer("Definition")
-        .mayOnlyBeAccessedByLayers("Config", "Load", "Model", "Engine", "Report", "Cli")
+        .mayOnlyBeAccessedByLayers(
+            "Config", "Load", "Model", "Plan", "Apply", "Engine", "Report", "Cli")
+        .whereLayer("State")
+        .mayOnlyBeAccessedByLayers("Plan", "Apply", "Engine", "Report", "Cli")
+        .whereLayer("Ops")
+        .mayOnlyBeAccessedByLayers("State", "Apply", "Engine", "Report", "Cli")
+        .whereLayer("Sim")
+        .mayOnlyBeAccessedByLayers("Engine", "Cli")
+        .whereLayer("Connector")
+        .mayOnlyBeAccessedByLayers("Sim", "Plan", "Apply", "Engine", "Report", "Cli")
+        .whereLayer("Graph")
+        .mayOnlyBeAccessedByLayers("Apply", "Engine", "Report", "Cli")
         .whereLayer("Tree")
         .mayOnlyBeAccessedByLayers(
-            "Definition", "Config", "Load", "Model", "Engine", "Report", "Cli")
+            "Definition",
+            "Config",
+            "Load",
+            "Model",
+            "State",
+            "Plan",
+            "Apply",
+            "Engine",
+            "Report",
+            "Cli")
         .check(CLASSES);
   }
 }

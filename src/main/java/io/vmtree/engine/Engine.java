@@ -213,9 +213,14 @@ public final class Engine {
     if (tree.isEmpty()) {
       return new Validation(tree, Map.of(), diagnostics);
     }
+    Set<TreePath> rejectedFolders = rejectedFolders(diagnostics);
     Map<TreePath, ComputedDefinition> computed = new ConcurrentHashMap<>();
     tree.get().descriptors().values().parallelStream()
-        .forEach(d -> computed.put(d.path(), compute(tree.get(), d, diagnostics)));
+        .forEach(
+            d -> {
+              boolean underRejected = d.path().chain().stream().anyMatch(rejectedFolders::contains);
+              computed.put(d.path(), compute(tree.get(), d, diagnostics, !underRejected));
+            });
     return new Validation(tree, computed, diagnostics);
   }
 
@@ -266,12 +271,40 @@ public final class Engine {
     return tree;
   }
 
+  /**
+   * Folders whose {@code _folder.yaml} was rejected: their definition is missing from the cascade,
+   * so what their descriptors seem to lack is a consequence, not news.
+   */
+  private static Set<TreePath> rejectedFolders(Diagnostics diagnostics) {
+    Set<TreePath> folders = new java.util.HashSet<>();
+    for (io.vmtree.diag.Diagnostic d : diagnostics.errors()) {
+      if (d.subject() == null) {
+        continue;
+      }
+      String file = d.subject().file();
+      String name = file.substring(file.lastIndexOf('/') + 1);
+      if (name.equals("_folder.yaml") || name.equals("_folder.yml")) {
+        String dir = file.contains("/") ? file.substring(0, file.lastIndexOf('/')) : "";
+        folders.add(TreePath.of("/" + dir));
+      }
+    }
+    return folders;
+  }
+
   private static ComputedDefinition compute(
       DesiredTree tree, DescriptorConfig descriptor, Diagnostics diagnostics) {
+    return compute(tree, descriptor, diagnostics, true);
+  }
+
+  private static ComputedDefinition compute(
+      DesiredTree tree,
+      DescriptorConfig descriptor,
+      Diagnostics diagnostics,
+      boolean checkMissing) {
     Diagnostics own = new Diagnostics();
     ComputedDefinition computed = Cascade.compute(tree.chain(descriptor.path()), own);
     // an unknown prototype already explains the missing sizes: don't pile errors on top of it
-    if (descriptor.target() == Target.DEPLOYED && !own.hasErrors()) {
+    if (checkMissing && descriptor.target() == Target.DEPLOYED && !own.hasErrors()) {
       Cascade.checkDeployable(computed, descriptor.path().toString(), descriptor.origin(), own);
     }
     diagnostics.addAll(own);
