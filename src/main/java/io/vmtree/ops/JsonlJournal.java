@@ -26,7 +26,12 @@ public final class JsonlJournal implements Journal {
   private static final int CHUNK = 8192;
 
   private final Path file;
-  private boolean tailChecked;
+  private final Object syncLock = new Object();
+  // guarded by this: the open append channel and the bytes written through it
+  private FileChannel channel;
+  private long written;
+  // guarded by syncLock: the bytes known to be on disk
+  private long synced;
 
   /** A journal in {@code file}; nothing is created until the first append. */
   public JsonlJournal(Path file) {
@@ -38,35 +43,70 @@ public final class JsonlJournal implements Journal {
     return file;
   }
 
+  /**
+   * Appends under a short lock, then syncs by group commit: one {@code force} covers every line
+   * written before it, so parallel steps do not queue behind each other's fsync.
+   */
   @Override
-  public synchronized void append(Operation operation) {
+  public void append(Operation operation) {
     byte[] line = OperationJson.encode(Objects.requireNonNull(operation, "operation"));
+    FileChannel channel;
+    long end;
     try {
-      if (!tailChecked) {
-        repairTail();
-        tailChecked = true;
-      }
-      Path dir = file.toAbsolutePath().getParent();
-      boolean created = !Files.exists(file);
-      Files.createDirectories(dir);
-      try (FileChannel channel =
-          FileChannel.open(
-              file,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.APPEND)) {
+      synchronized (this) {
+        channel = open();
         ByteBuffer buffer = ByteBuffer.wrap(line);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-        channel.force(false);
+        written += line.length;
+        end = written;
       }
-      if (created) {
-        syncDirectory(dir);
+      synchronized (syncLock) {
+        if (synced < end) {
+          long upTo;
+          synchronized (this) {
+            upTo = written;
+          }
+          channel.force(false);
+          synced = upTo;
+        }
       }
     } catch (IOException e) {
-      tailChecked = false;
+      synchronized (this) {
+        closeQuietly();
+      }
       throw new JournalException("cannot append to journal " + file + ": " + reason(e), e);
+    }
+  }
+
+  private FileChannel open() throws IOException {
+    if (channel != null) {
+      return channel;
+    }
+    repairTail();
+    Path dir = file.toAbsolutePath().getParent();
+    boolean created = !Files.exists(file);
+    Files.createDirectories(dir);
+    channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    written = channel.size();
+    synced = written;
+    if (created) {
+      syncDirectory(dir);
+    }
+    return channel;
+  }
+
+  private void closeQuietly() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // the channel is being dropped after a failure already reported
+      }
+      channel = null;
     }
   }
 

@@ -48,6 +48,9 @@ public final class LocalStateBackend implements StateBackend {
 
   private static final ConcurrentMap<Path, Object> META_LOCKS = new ConcurrentHashMap<>();
 
+  /** Operation ids reserved per write of meta.json while locked. */
+  private static final long ID_BLOCK = 256;
+
   private final Path dir;
   private final Path metaFile;
   private final Path foldersFile;
@@ -56,6 +59,17 @@ public final class LocalStateBackend implements StateBackend {
   private final JsonlJournal journal;
   private final Object metaLock;
   private final String freshLineage = UUID.randomUUID().toString();
+
+  /*
+   * While this instance holds the state lock, meta.json is written by group commit: the first
+   * change durably reserves serial+1, operation ids are reserved in blocks, and the exact values
+   * are written when the lock is released. A crash can only leave a serial that moved (so no
+   * saved plan is taken for current) and a gap in operation ids (never a reuse). Guarded by
+   * metaLock; null when not locked here.
+   */
+  private StateCodec.Meta held;
+  private boolean serialReserved;
+  private long idsReservedUpTo;
 
   private LocalStateBackend(Path dir) {
     this.dir = dir;
@@ -100,7 +114,10 @@ public final class LocalStateBackend implements StateBackend {
 
   @Override
   public StateSnapshot read() {
-    Optional<StateCodec.Meta> meta = readMeta();
+    Optional<StateCodec.Meta> meta;
+    synchronized (metaLock) {
+      meta = held != null ? Optional.of(held) : readMeta();
+    }
     return new StateSnapshot(
         meta.map(StateCodec.Meta::lineage).orElse(freshLineage),
         meta.map(StateCodec.Meta::serial).orElse(0L),
@@ -134,6 +151,15 @@ public final class LocalStateBackend implements StateBackend {
   @Override
   public long nextOperationId() {
     synchronized (metaLock) {
+      if (held != null) {
+        long id = held.nextOperationId();
+        if (id >= idsReservedUpTo) {
+          idsReservedUpTo = id + ID_BLOCK;
+          writeMeta(held.withNextOperationId(idsReservedUpTo));
+        }
+        held = held.withNextOperationId(id + 1);
+        return id;
+      }
       StateCodec.Meta meta = currentMeta();
       writeMeta(meta.withNextOperationId(meta.nextOperationId() + 1));
       return meta.nextOperationId();
@@ -150,12 +176,39 @@ public final class LocalStateBackend implements StateBackend {
     StateLock lock = lockFile.acquire(Objects.requireNonNull(who, "who"));
     try {
       AtomicFiles.deleteTemps(dir);
+      synchronized (metaLock) {
+        held = currentMeta();
+        serialReserved = false;
+        idsReservedUpTo = held.nextOperationId();
+      }
     } catch (IOException e) {
       lock.close();
       throw new StateException(
           "cannot clean up temp files in " + dir + ": " + AtomicFiles.reason(e), e);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    return lock;
+    return new StateLock() {
+      @Override
+      public LockInfo info() {
+        return lock.info();
+      }
+
+      @Override
+      public void close() {
+        try {
+          synchronized (metaLock) {
+            if (held != null && (serialReserved || idsReservedUpTo > held.nextOperationId())) {
+              writeMeta(held);
+            }
+            held = null;
+          }
+        } finally {
+          lock.close();
+        }
+      }
+    };
   }
 
   @Override
@@ -184,6 +237,14 @@ public final class LocalStateBackend implements StateBackend {
 
   private void raiseSerial() {
     synchronized (metaLock) {
+      if (held != null) {
+        held = held.withSerial(held.serial() + 1);
+        if (!serialReserved) {
+          writeMeta(held.withNextOperationId(idsReservedUpTo));
+          serialReserved = true;
+        }
+        return;
+      }
       StateCodec.Meta meta = currentMeta();
       writeMeta(meta.withSerial(meta.serial() + 1));
     }
