@@ -5,9 +5,11 @@ import io.vmtree.engine.Explanation;
 import io.vmtree.report.ExplainRenderer;
 import io.vmtree.report.Json;
 import io.vmtree.report.Style;
+import io.vmtree.state.LocalStateBackend;
 import io.vmtree.tree.TreePath;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,6 +23,8 @@ import picocli.CommandLine.Parameters;
       "(and the prototype it came through)."
     })
 final class ExplainCommand extends EngineCommand {
+  @Mixin StateOption state;
+
   @Parameters(index = "0", paramLabel = "TREE", description = "The tree's root directory.")
   Path tree;
 
@@ -41,7 +45,7 @@ final class ExplainCommand extends EngineCommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.ERROR, "invalid PATH: " + e.getMessage());
     }
-    Explanation explanation = engine.explain(tree, target);
+    Explanation explanation = engine.explain(tree, target, LocalStateBackend.of(state.path()));
     if (json) {
       terminal.out().println(Json.write(ExplainRenderer.toJson(explanation)));
       terminal.out().flush();

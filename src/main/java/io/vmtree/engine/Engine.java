@@ -229,7 +229,7 @@ public final class Engine {
    *
    * @throws EngineException when the tree has errors or there is no such descriptor
    */
-  public Explanation explain(Path root, TreePath path) {
+  public Explanation explain(Path root, TreePath path, StateBackend state) {
     Diagnostics diagnostics = new Diagnostics();
     Optional<DesiredTree> tree = load(root, diagnostics);
     if (tree.isEmpty() || diagnostics.hasErrors()) {
@@ -249,20 +249,25 @@ public final class Engine {
     if (diagnostics.hasErrors()) {
       throw new EngineException("the definition of " + path + " has errors", diagnostics);
     }
-    return new Explanation(descriptor, Status.PROVISIONED, computed);
+    DescriptorState recorded = state.read().descriptors().get(path);
+    Status status = recorded == null ? Status.PROVISIONED : recorded.status();
+    return new Explanation(descriptor, status, computed);
   }
 
   /**
-   * {@return the tree at {@code root} as an object model}
+   * {@return the tree at {@code root} as an object model, with each descriptor's status as recorded
+   * in {@code state}} (descriptors the state does not know yet are {@code provisioned})
    *
    * @throws EngineException when the tree has errors
    */
-  public DescriptorTree model(Path root) {
-    Validation validation = validate(root);
-    if (!validation.isValid()) {
-      throw new EngineException("the tree has errors", validation.diagnostics());
+  public DescriptorTree model(Path root, StateBackend state) {
+    Validation validation = validOrThrow(root);
+    Map<TreePath, io.vmtree.model.Descriptor.Known> known = new java.util.HashMap<>();
+    for (DescriptorState d : state.read().descriptors().values()) {
+      known.put(
+          d.fullName(), new io.vmtree.model.Descriptor.Known(d.status(), d.vmId(), d.lastError()));
     }
-    return DescriptorTree.of(validation.tree().get());
+    return DescriptorTree.of(validation.tree().get(), known);
   }
 
   private Optional<DesiredTree> load(Path root, Diagnostics diagnostics) {

@@ -29,6 +29,17 @@ public final class Descriptor implements TreeNode {
   private Lifecycle lifecycle = Lifecycle.DEFAULT;
   private List<TreePath> dependsOn = List.of();
 
+  /**
+   * What the state recorded about a descriptor, to load it into the model.
+   *
+   * @param vmId null while provisioned
+   */
+  public record Known(Status status, String vmId, String lastError) {
+    public Known {
+      java.util.Objects.requireNonNull(status, "status");
+    }
+  }
+
   Descriptor(Folder parent, String name, Definition localDefinition) {
     this.parent = parent;
     this.name = name;
@@ -98,6 +109,13 @@ public final class Descriptor implements TreeNode {
   /** {@return the descriptors this one is deployed after, as last applied} */
   public List<TreePath> dependsOn() {
     return dependsOn;
+  }
+
+  /** Loads what the state recorded; only the engine's storage calls this. */
+  void restore(Known known) {
+    this.status = known.status();
+    this.vmId = known.vmId();
+    this.lastError = known.lastError();
   }
 
   /** Records the lifecycle block and dependencies as written in the tree. */

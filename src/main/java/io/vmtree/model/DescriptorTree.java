@@ -22,6 +22,16 @@ public final class DescriptorTree {
 
   /** {@return the desired tree as a model, every descriptor {@code provisioned}} */
   public static DescriptorTree of(DesiredTree desired) {
+    return of(desired, java.util.Map.of());
+  }
+
+  /**
+   * {@return the desired tree as a model, each descriptor with what the state knows of it}
+   *
+   * @param known status and VM id by path, as recorded in the state
+   */
+  public static DescriptorTree of(
+      DesiredTree desired, java.util.Map<TreePath, Descriptor.Known> known) {
     DescriptorTree tree = new DescriptorTree();
     tree.root.redefine(desired.folders().get(TreePath.ROOT).definition());
     for (FolderConfig folder : desired.folders().values()) {
@@ -35,6 +45,10 @@ public final class DescriptorTree {
           tree.folderAt(config.path().parent()).provision(config.name(), config.definition());
       descriptor.configure(
           config.lifecycle(), config.dependsOn().stream().map(Valued::value).toList());
+      Descriptor.Known recorded = known.get(config.path());
+      if (recorded != null) {
+        descriptor.restore(recorded);
+      }
     }
     return tree;
   }

@@ -46,6 +46,9 @@ public final class TreeRenderer {
     ComputedDefinition computed = descriptor.computedDefinition(new Diagnostics());
     StringBuilder line = new StringBuilder(descriptor.name());
     line.append("  ").append(descriptor.status().label());
+    if (descriptor.status() != io.vmtree.tree.Status.PROVISIONED) {
+      line.append(" [").append(descriptor.vmId()).append(']');
+    }
     computed.string("use_hypervisor").ifPresent(h -> line.append("  on ").append(h));
     computed.vcpu().ifPresent(n -> line.append("  ").append(n).append(" vCPU"));
     computed.memory().ifPresent(m -> line.append("  ").append(m.canonical()));

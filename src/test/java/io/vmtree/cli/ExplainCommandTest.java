@@ -56,7 +56,9 @@ class ExplainCommandTest {
 
   @Test
   void textShowsEveryValueWithItsOrigin() {
-    CliRun run = CliRun.of("explain", root.toString(), "/lab/web1");
+    CliRun run =
+        CliRun.of(
+            "--state", dir.resolve("state").toString(), "explain", root.toString(), "/lab/web1");
 
     assertEquals(0, run.exitCode(), run.all());
     assertEquals(
@@ -81,7 +83,14 @@ class ExplainCommandTest {
 
   @Test
   void jsonHasTheShapeOfTheSpec() {
-    CliRun run = CliRun.of("explain", root.toString(), "/lab/web1", "--json");
+    CliRun run =
+        CliRun.of(
+            "--state",
+            dir.resolve("state").toString(),
+            "explain",
+            root.toString(),
+            "/lab/web1",
+            "--json");
 
     assertEquals(0, run.exitCode(), run.all());
     assertEquals(
@@ -127,8 +136,17 @@ class ExplainCommandTest {
 
   @Test
   void aLiteralPasswordIsNeverShown() {
-    CliRun text = CliRun.of("explain", root.toString(), "/lab/vc1");
-    CliRun json = CliRun.of("explain", root.toString(), "/lab/vc1", "--json");
+    CliRun text =
+        CliRun.of(
+            "--state", dir.resolve("state").toString(), "explain", root.toString(), "/lab/vc1");
+    CliRun json =
+        CliRun.of(
+            "--state",
+            dir.resolve("state").toString(),
+            "explain",
+            root.toString(),
+            "/lab/vc1",
+            "--json");
 
     for (CliRun run : new CliRun[] {text, json}) {
       assertEquals(0, run.exitCode(), run.all());
@@ -139,9 +157,14 @@ class ExplainCommandTest {
 
   @Test
   void aFolderOrAnAbsentPathIsAClearError() {
-    CliRun folder = CliRun.of("explain", root.toString(), "/lab");
-    CliRun absent = CliRun.of("explain", root.toString(), "/lab/web9");
-    CliRun malformed = CliRun.of("explain", root.toString(), "lab/web1");
+    CliRun folder =
+        CliRun.of("--state", dir.resolve("state").toString(), "explain", root.toString(), "/lab");
+    CliRun absent =
+        CliRun.of(
+            "--state", dir.resolve("state").toString(), "explain", root.toString(), "/lab/web9");
+    CliRun malformed =
+        CliRun.of(
+            "--state", dir.resolve("state").toString(), "explain", root.toString(), "lab/web1");
 
     String warning =
         "_folder.yaml:4:46: warning: hypervisor \"vc\" has a literal password; prefer"
