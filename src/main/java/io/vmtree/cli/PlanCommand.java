@@ -1,6 +1,7 @@
 package io.vmtree.cli;
 
 import io.vmtree.engine.Engine;
+import io.vmtree.engine.PlanRun;
 import io.vmtree.plan.Plan;
 import io.vmtree.plan.PlanFile;
 import io.vmtree.plan.PlanOptions;
@@ -56,13 +57,24 @@ final class PlanCommand extends EngineCommand {
   @Override
   protected int run(Engine engine, Terminal terminal) throws IOException {
     PlanOptions options = targets.options();
-    PlanResult result = engine.plan(tree, LocalStateBackend.of(state.path()), options, refresh);
+    PlanRun run = engine.plan(tree, LocalStateBackend.of(state.path()), options, refresh);
+    PlanResult result = run.result();
     Style style = new Style(terminal.color());
     DiagnosticsRenderer.render(result.diagnostics(), terminal.err(), style);
     if (result.diagnostics().hasErrors()) {
       return ExitCodes.ERROR;
     }
     Plan plan = result.plan();
+    if (!json) {
+      terminal
+          .err()
+          .println(
+              style.dim(
+                  String.format(
+                      "Refreshed %d hypervisor(s) with %d call(s); planned in %.2f s.",
+                      run.calls().size(), run.totalCalls(), run.took().toMillis() / 1000.0)));
+      terminal.err().flush();
+    }
     if (json) {
       terminal.out().println(Json.write(PlanRenderer.toJson(plan)));
       terminal.out().flush();

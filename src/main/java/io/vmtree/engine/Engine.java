@@ -77,10 +77,13 @@ public final class Engine {
    *
    * @throws EngineException when the tree has errors
    */
-  public PlanResult plan(Path root, StateBackend state, PlanOptions options, boolean refresh) {
+  public PlanRun plan(Path root, StateBackend state, PlanOptions options, boolean refresh) {
+    long start = System.nanoTime();
     Validation validation = validOrThrow(root);
     try (Hypervisors hypervisors = hypervisors(root, state)) {
-      return plan(validation, state.read(), hypervisors, options, refresh).result();
+      PlanResult result = plan(validation, state.read(), hypervisors, options, refresh).result();
+      return new PlanRun(
+          result, hypervisors.calls(), java.time.Duration.ofNanos(System.nanoTime() - start));
     }
   }
 
