@@ -174,7 +174,10 @@ final class StepRunner {
   }
 
   private Map<String, Object> deprovision(Change change, Operation op) {
-    Transitions.next(change.path(), statusOrNull(change.path()), Action.DEPROVISION);
+    DescriptorState before = current.get(change.path());
+    if (before == null || before.status() == Status.PROVISIONED || !ownedElsewhere(before)) {
+      Transitions.next(change.path(), statusOrNull(change.path()), Action.DEPROVISION);
+    }
     state.remove(change.path());
     current.remove(change.path());
     return Map.of();
@@ -447,6 +450,17 @@ final class StepRunner {
   private void save(DescriptorState descriptor) {
     state.put(descriptor);
     current.put(descriptor.fullName(), descriptor);
+  }
+
+  /** A deployed entry may be forgotten only when another entry holds its VM (a cut-off move). */
+  private boolean ownedElsewhere(DescriptorState d) {
+    return d.vmId() != null
+        && current.values().stream()
+            .anyMatch(
+                other ->
+                    other != d
+                        && d.vmId().equals(other.vmId())
+                        && java.util.Objects.equals(d.hypervisor(), other.hypervisor()));
   }
 
   private Status statusOrNull(TreePath path) {

@@ -309,6 +309,22 @@ public final class Planner {
 
   private void planRemoval(DescriptorState gone) {
     Reason removed = Reason.because("descriptor", "file removed", null);
+    String owner = ownerOfSameVm(gone);
+    if (owner != null) {
+      Reason forget =
+          Reason.because("vm", "its VM now belongs to " + owner + " (an interrupted move)", null);
+      changes.add(
+          new Change(
+              gone.fullName(),
+              Action.DEPROVISION,
+              List.of(forget),
+              null,
+              null,
+              gone.deployedConfig(),
+              false,
+              false));
+      return;
+    }
     Seen seen = see(gone, null);
     if (seen.unreachable()) {
       return;
@@ -335,6 +351,22 @@ public final class Planner {
             gone.deployedConfig(),
             false,
             false));
+  }
+
+  /** {@return a descriptor still in the tree whose state entry holds the same VM, or null} */
+  private String ownerOfSameVm(DescriptorState gone) {
+    if (gone.vmId() == null) {
+      return null;
+    }
+    for (DescriptorState other : state.descriptors().values()) {
+      if (other != gone
+          && tree.descriptors().containsKey(other.fullName())
+          && gone.vmId().equals(other.vmId())
+          && Objects.equals(gone.hypervisor(), other.hypervisor())) {
+        return other.fullName().toString();
+      }
+    }
+    return null;
   }
 
   private void add(
