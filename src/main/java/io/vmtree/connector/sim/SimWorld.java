@@ -1,42 +1,49 @@
 package io.vmtree.connector.sim;
 
-import io.vmtree.connector.sim.WorldCodec.KeptDisk;
 import io.vmtree.connector.sim.WorldCodec.Status;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
  * The persisted world of one sim hypervisor: a directory holding {@code world.json} (the next id
- * and the {@code down} flag), one {@code vms/<id>.json} per VM, a marker index ({@code markers/})
- * and the disks kept by deletes ({@code kept-disks/}).
+ * and the {@code down} flag), one {@code vms/<id>.json} per VM, an index of markers ({@code
+ * markers/}) and the disks kept by deletes ({@code kept-disks/}).
  *
  * <p>Any number of threads and processes may share a world. A change writes only the files of the
- * VM it touches: the new content is flushed to a temporary file first, then, under the world's
- * lock, checked against what is on disk and renamed into place. This class is free of latency and
- * injected failures: it is the hypervisor itself, as its console sees it; {@link SimConnector} adds
- * the network in front of it.
+ * VM it touches: the new content is flushed to a temporary file first, outside any lock; then,
+ * under the lock {@code world.lock}, it is checked against what is on disk and renamed into place.
+ * Ids are reserved in blocks, so that creating a VM rarely rewrites {@code world.json}, which has a
+ * lock of its own ({@code world.json.lock}): reserving ids never queues behind VM changes.
+ *
+ * <p>This class is free of latency and injected failures: it is the hypervisor itself, as its
+ * console sees it; {@link SimConnector} puts the network in front of it.
  */
 public final class SimWorld implements AutoCloseable {
-  private static final int MAX_ID_BLOCK = 64;
+  private static final int MAX_ID_BLOCK = 256;
   private static final Comparator<SimVm> BY_ID =
       Comparator.comparing((SimVm vm) -> vm.id().length()).thenComparing(SimVm::id);
 
   private final WorldFiles files;
-  private volatile WorldLock lock;
+  private volatile Locks locks;
   private final NavigableSet<Long> reservedIds = new TreeSet<>();
   private int nextIdBlock = 1;
+  private final AtomicInteger waitingForIds = new AtomicInteger();
+
+  private record Locks(WorldLock vms, WorldLock status) {}
 
   private enum Outcome {
     DONE,
@@ -63,20 +70,6 @@ public final class SimWorld implements AutoCloseable {
     return Files.exists(files.status()) || Files.isDirectory(files.vms());
   }
 
-  /** Creates the world's directory and files if they are missing. */
-  public void createIfMissing() {
-    io(
-        "create",
-        () ->
-            locked(
-                () -> {
-                  if (!Files.exists(files.status())) {
-                    writeStatus(readStatus());
-                  }
-                  return null;
-                }));
-  }
-
   /** {@return whether the hypervisor is down: every call over the network fails} */
   public boolean isDown() {
     return io(
@@ -87,12 +80,12 @@ public final class SimWorld implements AutoCloseable {
         });
   }
 
-  /** Takes the hypervisor down or brings it back up. */
+  /** Takes the hypervisor down or brings it back up; creates the world when it is missing. */
   public void setDown(boolean down) {
     io(
         "update",
         () ->
-            locked(
+            lockedStatus(
                 () -> {
                   Status status = readStatus();
                   if (status.down() != down || !Files.exists(files.status())) {
@@ -195,7 +188,7 @@ public final class SimWorld implements AutoCloseable {
       return;
     }
     try {
-      locked(
+      lockedStatus(
           () -> {
             Status status = readStatus();
             long next = status.nextId();
@@ -223,15 +216,8 @@ public final class SimWorld implements AutoCloseable {
       if (Files.exists(vmFile)) {
         continue; // the id counter was behind the files (world.json restored?): take the next id
       }
-      Path vmTemp = null;
-      Path markerTemp = null;
+      Path vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(created));
       try {
-        vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(created));
-        if (vm.marker() != null) {
-          markerTemp = WorldFiles.prepare(files.marker(vm.marker()), ascii(id));
-        }
-        Path vmReady = vmTemp;
-        Path markerReady = markerTemp;
         SimVm result =
             locked(
                 () -> {
@@ -240,11 +226,9 @@ public final class SimWorld implements AutoCloseable {
                     if (marked.isPresent()) {
                       return marked.get();
                     }
+                    linkMarker(vm.marker(), vmTemp);
                   }
-                  if (markerReady != null) {
-                    WorldFiles.publish(markerReady, files.marker(vm.marker()));
-                  }
-                  WorldFiles.publish(vmReady, vmFile);
+                  WorldFiles.publish(vmTemp, vmFile);
                   return created;
                 });
         if (result != created) {
@@ -252,7 +236,7 @@ public final class SimWorld implements AutoCloseable {
         }
         return result;
       } finally {
-        WorldFiles.discard(vmTemp, markerTemp);
+        WorldFiles.discard(vmTemp);
       }
     }
   }
@@ -271,28 +255,19 @@ public final class SimWorld implements AutoCloseable {
         return Optional.of(old);
       }
       boolean remark = changed.marker() != null && !changed.marker().equals(old.marker());
-      Path vmTemp = null;
-      Path markerTemp = null;
+      Path vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(changed));
       try {
-        vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(changed));
-        markerTemp = remark ? WorldFiles.prepare(files.marker(changed.marker()), ascii(id)) : null;
-        Path vmReady = vmTemp;
-        Path markerReady = markerTemp;
         Outcome outcome =
             locked(
                 () -> {
                   Outcome current = compare(vmFile, before);
-                  if (current != Outcome.DONE) {
-                    return current;
+                  if (current == Outcome.DONE) {
+                    if (remark) {
+                      linkMarker(changed.marker(), vmTemp);
+                    }
+                    WorldFiles.publish(vmTemp, vmFile);
                   }
-                  if (markerReady != null) {
-                    WorldFiles.publish(markerReady, files.marker(changed.marker()));
-                  }
-                  WorldFiles.publish(vmReady, vmFile);
-                  if (old.marker() != null && !old.marker().equals(changed.marker())) {
-                    dropMarker(old.marker(), id);
-                  }
-                  return Outcome.DONE;
+                  return current;
                 });
         if (outcome == Outcome.DONE) {
           return Optional.of(changed);
@@ -301,53 +276,44 @@ public final class SimWorld implements AutoCloseable {
           return Optional.empty();
         }
       } finally {
-        WorldFiles.discard(vmTemp, markerTemp);
+        WorldFiles.discard(vmTemp);
       }
     }
   }
 
+  /**
+   * Removes the VM's file only: a marker entry left behind names a VM that is gone, which {@link
+   * #findByMarker} treats as no entry, and the next VM with that marker replaces it.
+   */
   private Optional<SimVm> deleteVm(String id, boolean keepDisks) throws IOException {
     Path vmFile = files.vm(id);
-    while (true) {
-      byte[] before = WorldFiles.readIfExists(vmFile);
-      if (before == null) {
-        return Optional.empty();
+    byte[] before = WorldFiles.readIfExists(vmFile);
+    if (before == null) {
+      return Optional.empty();
+    }
+    layOut();
+    SimVm old = WorldCodec.vm(before, vmFile);
+    List<Path> diskTemps = new ArrayList<>();
+    try {
+      if (keepDisks) {
+        for (String disk : old.disks()) {
+          diskTemps.add(WorldFiles.prepare(files.keptDisk(disk), WorldCodec.keptDisk(disk, old)));
+        }
       }
-      layOut();
-      SimVm old = WorldCodec.vm(before, vmFile);
-      List<Path> diskTemps = new ArrayList<>();
-      try {
-        if (keepDisks) {
-          for (String disk : old.disks()) {
-            KeptDisk kept = new KeptDisk(disk, id, old.name(), old.marker(), old.baseImage());
-            diskTemps.add(WorldFiles.prepare(files.keptDisk(disk), WorldCodec.write(kept)));
-          }
-        }
-        Outcome outcome =
-            locked(
-                () -> {
-                  Outcome current = compare(vmFile, before);
-                  if (current != Outcome.DONE) {
-                    return current;
-                  }
-                  for (int i = 0; i < diskTemps.size(); i++) {
-                    WorldFiles.publish(diskTemps.get(i), files.keptDisk(old.disks().get(i)));
-                  }
-                  Files.delete(vmFile);
-                  if (old.marker() != null) {
-                    dropMarker(old.marker(), id);
-                  }
-                  return Outcome.DONE;
-                });
-        if (outcome == Outcome.DONE) {
-          return Optional.of(old);
-        }
-        if (outcome == Outcome.GONE) {
-          return Optional.empty();
-        }
-      } finally {
-        WorldFiles.discard(diskTemps.toArray(Path[]::new));
-      }
+      boolean deleted =
+          locked(
+              () -> {
+                if (!Files.deleteIfExists(vmFile)) {
+                  return false;
+                }
+                for (int i = 0; i < diskTemps.size(); i++) {
+                  WorldFiles.publish(diskTemps.get(i), files.keptDisk(old.disks().get(i)));
+                }
+                return true;
+              });
+      return deleted ? Optional.of(old) : Optional.empty();
+    } finally {
+      WorldFiles.discard(diskTemps.toArray(Path[]::new));
     }
   }
 
@@ -365,31 +331,54 @@ public final class SimWorld implements AutoCloseable {
     return json == null ? null : WorldCodec.vm(json, file);
   }
 
-  /** An index entry is trusted only when the VM it names still carries the marker. */
+  /**
+   * {@return the VM carrying {@code marker}, by its entry {@code markers/<digest>}: a hard link to
+   * the VM's file as it was when it got the marker, which gives the id. An entry is trusted only
+   * when that VM still carries the marker, so entries left by deletes and moves need no cleaning.}
+   */
   private Optional<SimVm> findByMarker(String marker) throws IOException {
-    byte[] entry = WorldFiles.readIfExists(files.marker(marker));
-    if (entry == null) {
+    Path entry = files.marker(marker);
+    byte[] json = WorldFiles.readIfExists(entry);
+    if (json == null) {
       return Optional.empty();
     }
-    String id = new String(entry, StandardCharsets.US_ASCII).strip();
+    String id;
+    try {
+      id = WorldCodec.vm(json, entry).id();
+    } catch (SimWorldException damaged) {
+      return Optional.empty(); // linking the marker again replaces the entry
+    }
     SimVm vm = WorldFiles.isVmId(id) ? read(id) : null;
     return vm != null && marker.equals(vm.marker()) ? Optional.of(vm) : Optional.empty();
   }
 
-  private void dropMarker(String marker, String id) throws IOException {
+  /** A link costs no second file to write and flush: the VM's content is already on disk. */
+  private void linkMarker(String marker, Path vmTemp) throws IOException {
     Path entry = files.marker(marker);
-    byte[] content = WorldFiles.readIfExists(entry);
-    if (content != null && new String(content, StandardCharsets.US_ASCII).strip().equals(id)) {
-      Files.deleteIfExists(entry);
+    try {
+      Files.createLink(entry, vmTemp);
+    } catch (FileAlreadyExistsException stale) {
+      Files.delete(entry);
+      Files.createLink(entry, vmTemp);
     }
   }
 
-  private synchronized long takeId() throws IOException {
+  private long takeId() throws IOException {
+    waitingForIds.incrementAndGet();
+    try {
+      return takeReservedId();
+    } finally {
+      waitingForIds.decrementAndGet();
+    }
+  }
+
+  /** A new block covers at least every thread waiting, so that a burst of creates waits once. */
+  private synchronized long takeReservedId() throws IOException {
     if (reservedIds.isEmpty()) {
-      int block = nextIdBlock;
-      nextIdBlock = Math.min(MAX_ID_BLOCK, nextIdBlock * 2);
+      int block = Math.min(MAX_ID_BLOCK, Math.max(nextIdBlock, waitingForIds.get()));
+      nextIdBlock = Math.min(MAX_ID_BLOCK, block * 2);
       long first =
-          locked(
+          lockedStatus(
               () -> {
                 Status status = readStatus();
                 writeStatus(new Status(status.nextId() + block, status.down()));
@@ -427,18 +416,26 @@ public final class SimWorld implements AutoCloseable {
   }
 
   private void writeStatus(Status status) throws IOException {
-    WorldFiles.replace(files.status(), WorldCodec.write(status));
+    WorldFiles.replace(files.status(), WorldCodec.status(status));
   }
 
   private <T> T locked(WorldLock.Step<T> step) throws IOException {
     layOut();
-    return lock.hold(step);
+    return locks.vms().hold(step);
+  }
+
+  private <T> T lockedStatus(WorldLock.Step<T> step) throws IOException {
+    layOut();
+    return locks.status().hold(step);
   }
 
   private void layOut() throws IOException {
-    if (lock == null) {
+    if (locks == null) {
       files.createLayout();
-      lock = WorldLock.of(files.dir());
+      locks =
+          new Locks(
+              WorldLock.of(files.dir(), "world.lock"),
+              WorldLock.of(files.dir(), "world.json.lock"));
     }
   }
 
@@ -457,11 +454,7 @@ public final class SimWorld implements AutoCloseable {
 
   private static String describe(IOException e) {
     String type = e.getClass().getSimpleName().replaceAll("Exception$", "");
-    String kind = type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+    String kind = type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     return e.getMessage() == null ? kind : kind + " " + e.getMessage();
-  }
-
-  private static byte[] ascii(String text) {
-    return (text + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 }

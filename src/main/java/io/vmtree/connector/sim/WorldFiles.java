@@ -62,7 +62,7 @@ final class WorldFiles {
     return keptDisks().resolve(disk + ".json");
   }
 
-  /** Markers are full names of any depth, so their index file is named by a digest. */
+  /** Markers are full names of any depth, so their entry is named by a digest. */
   Path marker(String marker) {
     try {
       byte[] digest =
@@ -88,7 +88,13 @@ final class WorldFiles {
     }
   }
 
-  /** {@return a temporary file beside {@code target} holding {@code content}, on disk} */
+  /**
+   * {@return a temporary file beside {@code target} holding {@code content}}
+   *
+   * <p>Not synced: the sim is a stand-in hypervisor whose world must survive its callers being
+   * killed (the atomic rename sees to that), not a power cut of the machine it runs on; an fsync
+   * per call would make it the slowest part of every test and benchmark.
+   */
   static Path prepare(Path target, byte[] content) throws IOException {
     Path temp =
         target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -98,7 +104,6 @@ final class WorldFiles {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      channel.force(true);
     }
     return temp;
   }

@@ -3,33 +3,38 @@ package io.vmtree.connector.sim;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The lock of one world directory, held only for the short publishing step of a change. A file
- * lock on {@code world.lock} excludes other processes. File locks belong to the whole JVM (a second
- * overlapping one throws, and closing any channel of the file may drop them all), so there is one
- * instance per directory in a JVM: its threads queue on an in-memory lock, and its channel stays
- * open, which also keeps opening and closing the file out of the serialized step.
+ * A lock of a world directory, held only for short steps. A file lock excludes other processes.
+ * File locks belong to the whole JVM (a second overlapping one throws, and closing any channel of
+ * the file may drop them all), so there is one instance per lock file in a JVM: its threads queue
+ * on an in-memory lock, and its channel stays open, which also keeps opening and closing the file
+ * out of the serialized step.
  */
 final class WorldLock {
-  private static final ConcurrentMap<Path, WorldLock> BY_DIR = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<Path, WorldLock> BY_FILE = new ConcurrentHashMap<>();
 
   private final Path lockFile;
   private final ReentrantLock inJvm = new ReentrantLock();
   private FileChannel channel;
+  private Object openedKey;
 
-  private WorldLock(Path dir) {
-    this.lockFile = dir.resolve("world.lock");
+  private WorldLock(Path lockFile) {
+    this.lockFile = lockFile;
   }
 
-  /** {@return the lock of the existing directory {@code dir}} */
-  static WorldLock of(Path dir) throws IOException {
-    return BY_DIR.computeIfAbsent(dir.toRealPath(), WorldLock::new);
+  /** {@return the lock kept in the file {@code name} of the existing directory {@code dir}} */
+  static WorldLock of(Path dir, String name) throws IOException {
+    return BY_FILE.computeIfAbsent(dir.toRealPath().resolve(name), WorldLock::new);
   }
 
   /** A step run while holding the lock. */
@@ -45,14 +50,31 @@ final class WorldLock {
     }
     inJvm.lock();
     try {
-      if (channel == null || !channel.isOpen()) {
-        channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (channel == null || !channel.isOpen() || !Objects.equals(openedKey, fileKey())) {
+        reopen();
       }
       try (FileLock ignored = channel.lock()) {
         return step.run();
       }
     } finally {
       inJvm.unlock();
+    }
+  }
+
+  /** A lock file deleted or replaced since it was opened would no longer exclude anyone. */
+  private void reopen() throws IOException {
+    if (channel != null) {
+      channel.close();
+    }
+    channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    openedKey = fileKey();
+  }
+
+  private Object fileKey() throws IOException {
+    try {
+      return Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
     }
   }
 }

@@ -14,11 +14,13 @@ import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 
 /**
- * Measures the sim under an apply-like load: {@code COUNT} creates (default 1000) from {@code
- * THREADS} threads (50) with {@code latency_ms} LATENCY (20) and {@code max_parallel} = THREADS,
- * then one list, then as many deletes; prints wall times against the ideal {@code COUNT / THREADS *
- * LATENCY}. Not a unit test: {@code java -cp target/classes:target/test-classes:DEPS
- * io.vmtree.connector.sim.SimBench [COUNT THREADS LATENCY [DIR]]}.
+ * Measures the sim under an apply-like load, after a floor: the same number of bare sleeps on the
+ * same pool, which is what the machine can do at best. The load: {@code COUNT} creates (default
+ * 1000) from {@code THREADS} threads (50) with {@code latency_ms} LATENCY (20) and {@code
+ * max_parallel} = THREADS, then one list, then as many deletes; prints wall times against the ideal
+ * {@code COUNT / THREADS * LATENCY}. Not a unit test: {@code java -cp
+ * target/classes:target/test-classes:DEPS io.vmtree.connector.sim.SimBench [COUNT THREADS LATENCY
+ * [DIR]]}.
  */
 public final class SimBench {
   private SimBench() {}
@@ -28,7 +30,14 @@ public final class SimBench {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     int latency = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    Path stateDir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("simbench");
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    for (int round = 1; round <= rounds; round++) {
+      System.out.println("round " + round);
+      run(count, threads, latency, Files.createTempDirectory("simbench"));
+    }
+  }
+
+  private static void run(int count, int threads, int latency, Path stateDir) throws Exception {
     HypervisorConfig config =
         new HypervisorConfig(
             "sim1",
@@ -40,6 +49,21 @@ public final class SimBench {
     try (HypervisorSession session = new SimConnector().connect(config)) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       long start = System.nanoTime();
+      List<Future<?>> sleeps = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        sleeps.add(
+            pool.submit(
+                () -> {
+                  Thread.sleep(latency);
+                  return null;
+                }));
+      }
+      for (Future<?> done : sleeps) {
+        done.get();
+      }
+      report("floor (sleep only)", count, threads, start, ideal);
+
+      start = System.nanoTime();
       List<Future<String>> created = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         VmSpec spec =

@@ -13,6 +13,9 @@ import io.vmtree.connector.HypervisorSession;
 import io.vmtree.connector.LiveVm;
 import io.vmtree.connector.PowerAction;
 import io.vmtree.connector.VmSpec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -315,13 +318,37 @@ class SimConnectorTest {
     }
   }
 
-  @Test
-  void badSettingsAreRejected() {
+  static Stream<Arguments> badSettings() {
+    return Stream.of(
+        Arguments.of(
+            "a failure rate above 1", "fail_rate", 1.5, "fail_rate must be between 0 and 1"),
+        Arguments.of("a negative latency", "latency_ms", -1, "latency_ms must be 0 or more"),
+        Arguments.of("no parallel call", "max_parallel", 0, "max_parallel must be 1 or more"),
+        Arguments.of("a number as text", "latency_ms", "20", "latency_ms must be a number"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badSettings")
+  void badSettingsAreRejected(String reason, String field, Object value, String message) {
     ConnectorException e =
-        assertThrows(ConnectorException.class, () -> connect("fail_rate", 1.5).close());
+        assertThrows(ConnectorException.class, () -> connect(field, value).close());
 
     assertEquals(Kind.REJECTED, e.kind());
-    assertTrue(e.getMessage().startsWith("sim1: "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("sim1: " + message), e.getMessage());
+  }
+
+  @Test
+  void aDamagedVmFileIsRejectedNamingTheFile() throws Exception {
+    try (HypervisorSession session = connect()) {
+      session.create(spec("/lab/web1"));
+      Path file = dir.resolve("sim/sim1/vms/vm-000001.json");
+      Files.writeString(file, "{not json");
+
+      ConnectorException e = assertThrows(ConnectorException.class, session::list);
+
+      assertEquals(Kind.REJECTED, e.kind());
+      assertTrue(e.getMessage().startsWith("sim1: damaged file " + file + ": "), e.getMessage());
+    }
   }
 
   @Test
@@ -351,7 +378,7 @@ class SimConnectorTest {
   @Test
   void threadsCreatingAtOnceGetDistinctIds() throws Exception {
     int threads = 8;
-    int each = 40;
+    int each = 25;
     List<LiveVm> created = new ArrayList<>();
     try (HypervisorSession session = connect("max_parallel", threads)) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -403,18 +430,9 @@ class SimConnectorTest {
 
   @Test
   void anotherProcessCreatingAtOnceNeverDuplicatesNorLosesVms() throws Exception {
-    int each = 150;
-    Process other =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                SimWorker.class.getName(),
-                dir.toString(),
-                "/other",
-                Integer.toString(each))
-            .redirectErrorStream(true)
-            .start();
+    int each = 100;
+    Process other = startWorker("create", "/other", each);
+    BufferedReader fromOther = readyOutput(other);
     List<String> ids = new ArrayList<>();
     try (HypervisorSession session = connect("max_parallel", 4)) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -436,10 +454,10 @@ class SimConnectorTest {
       }
       pool.shutdown();
     }
-    String output = new String(other.getInputStream().readAllBytes());
+    List<String> output = fromOther.lines().toList();
     assertTrue(other.waitFor(120, TimeUnit.SECONDS), "the other process did not finish");
-    assertEquals(0, other.exitValue(), output);
-    ids.addAll(output.lines().filter(line -> line.startsWith("vm-")).toList());
+    assertEquals(0, other.exitValue(), String.join("\n", output));
+    ids.addAll(output);
 
     assertDistinctAndAllListed(ids, 2 * each);
     Set<String> markers = new HashSet<>();
@@ -447,6 +465,47 @@ class SimConnectorTest {
     for (int i = 0; i < each; i++) {
       assertTrue(markers.contains("/here/vm" + i) && markers.contains("/other/vm" + i), "vm" + i);
     }
+  }
+
+  @Test
+  void anotherProcessChangingTheSameVmLosesNothing() throws Exception {
+    String id = world().create(SimVm.unmanaged("busy", "unknown")).id();
+    Process other = startWorker("tag", "other", 50, id);
+    BufferedReader fromOther = readyOutput(other);
+
+    for (int i = 0; i < 50; i++) {
+      String tag = "here-" + i;
+      world().update(id, vm -> vm.withTag(tag, "x")).orElseThrow();
+    }
+    String output = String.join("\n", fromOther.lines().toList());
+    assertTrue(other.waitFor(120, TimeUnit.SECONDS), "the other process did not finish");
+    assertEquals(0, other.exitValue(), output);
+
+    assertEquals(100, world().get(id).orElseThrow().tags().size());
+  }
+
+  private Process startWorker(String mode, String prefix, int count, String... more)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SimWorker.class.getName(),
+                mode,
+                dir.toString(),
+                prefix,
+                Integer.toString(count)));
+    command.addAll(List.of(more));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static BufferedReader readyOutput(Process worker) throws Exception {
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals("ready", output.readLine(), "the other process started");
+    return output;
   }
 
   private void assertDistinctAndAllListed(List<String> ids, int expected) {

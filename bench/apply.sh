@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmark (issue: the engine): apply of 1,000 new VMs on one sim hypervisor with latency_ms 20
+# and max_parallel 50, at --parallelism 50. Prints the wall time of the whole command, the time
+# of the apply phase (first operation started -> last finished, from the journal), the hypervisor
+# calls per VM, and the ideal: calls per VM x 1,000 / 50 x 20 ms. Target: apply phase within 1.3x.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N:-1000}"
+LATENCY="${LATENCY:-20}"
+PAR="${PAR:-50}"
+out="bench/out/apply-$N"
+mkdir -p bench/out
+./vmtree --version >/dev/null
+python3 bench/gen-sim-tree.py --descriptors "$N" --latency-ms "$LATENCY" --max-parallel "$PAR" --out "$out/tree" >/dev/null
+rm -rf "$out/state"
+start=$(date +%s.%N)
+./vmtree --state "$out/state" apply "$out/tree" --auto-approve --parallelism "$PAR" --json >"$out/apply.json"
+end=$(date +%s.%N)
+python3 - "$out/apply.json" "$start" "$end" "$N" "$LATENCY" "$PAR" <<'PY'
+import json, sys
+from datetime import datetime
+doc = json.load(open(sys.argv[1]))
+start, end, n, latency, par = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+ops = doc["operations"]
+def t(s): return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+deploys = [o for o in ops if o["type"] == "deploy"]
+phase = max(t(o["finished"]) for o in ops) - min(t(o["started"]) for o in ops)
+deploy_phase = max(t(o["finished"]) for o in deploys) - min(t(o["started"]) for o in deploys)
+calls = sum(doc["hypervisor_calls"].values())
+# calls made to create VMs (refresh's list is one call, made before the apply phase)
+per_vm = (calls - 1) / n
+ideal = per_vm * n / par * latency / 1000
+print(f"VMs:                       {n}  (latency_ms {latency}, max_parallel {par}, --parallelism {par})")
+print(f"operations:                {len(ops)}  ({doc['summary']})")
+print(f"hypervisor calls:          {calls}  ({per_vm:.2f} per VM, plus 1 refresh list)")
+print(f"ideal (calls/VM x N/{par} x {latency} ms): {ideal:.2f} s")
+print(f"deploy phase:              {deploy_phase:.2f} s  ({deploy_phase / ideal:.2f}x ideal)")
+print(f"apply phase (all ops):     {phase:.2f} s  ({phase / ideal:.2f}x ideal)")
+print(f"whole command (JVM, load, refresh, plan, apply): {end - start:.2f} s")
+PY
