@@ -484,11 +484,12 @@ public final class Planner {
 
   /** Unmanaged and orphaned VMs on the hypervisors that were listed. */
   private void observeHypervisors() {
+    // ids are unique per hypervisor only: two sims both have a vm-000001
     Set<String> knownIds = new HashSet<>();
     Set<String> knownPaths = new HashSet<>();
     for (DescriptorState d : state.descriptors().values()) {
       if (d.vmId() != null) {
-        knownIds.add(d.vmId());
+        knownIds.add(d.hypervisor() + "\u0000" + d.vmId());
       }
       knownPaths.add(d.fullName().toString());
     }
@@ -497,7 +498,7 @@ public final class Planner {
         continue;
       }
       for (LiveVm vm : listed.vms()) {
-        if (knownIds.contains(vm.id())) {
+        if (knownIds.contains(entry.getKey() + "\u0000" + vm.id())) {
           continue;
         }
         if (!vm.isManaged()) {

@@ -295,6 +295,26 @@ class PlannerTest {
     assertEquals(new DriftField("vcpu", 2, 8, "_folder.yaml:6 via prototype small", false), vcpu);
   }
 
+  @Test
+  void vmIdsAreOnlyUniquePerHypervisor() {
+    PlanResult result =
+        plan(
+            files(
+                "_folder.yaml",
+                ROOT.replace("sim1: {type: sim}", "sim1: {type: sim}\n    sim2: {type: sim}"),
+                "web1.yaml",
+                "{}\n"),
+            List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
+            Map.of(
+                "sim1", listed(live("vm-1", "/web1", 2, 2048, true)),
+                "sim2", listed(live("vm-1", null, 1, 512, true))),
+            PlanOptions.ALL);
+
+    assertEquals(
+        List.of("unmanaged sim2:web1"),
+        result.plan().drift().stream().map(d -> d.kind().label() + " " + d.fullName()).toList());
+  }
+
   private static int order(String kind) {
     return List.of("changed", "missing", "unmanaged", "orphaned").indexOf(kind.split(" ")[0]);
   }
