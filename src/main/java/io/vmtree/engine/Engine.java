@@ -180,7 +180,11 @@ public final class Engine {
 
   /** SPEC §10: a plan made against another state is refused, naming both serials. */
   private static void checkCurrent(Plan plan, StateSnapshot snapshot) {
-    if (!plan.lineage().equals(snapshot.lineage()) || plan.serial() != snapshot.serial()) {
+    // a plan made before anything was ever written carries a lineage nobody kept: serial 0 on
+    // both sides means the state is still empty, which is what the plan was made against
+    boolean bothEmpty = plan.serial() == 0 && snapshot.serial() == 0;
+    if (!bothEmpty
+        && (!plan.lineage().equals(snapshot.lineage()) || plan.serial() != snapshot.serial())) {
       Diagnostics none = new Diagnostics();
       throw new EngineException(
           "Saved plan is stale: the state changed after the plan was made (plan serial "

@@ -6,14 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -109,18 +106,15 @@ final class AtomicFiles {
     if (!Files.isDirectory(root)) {
       return;
     }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            if (attrs.isRegularFile() && isTemp(file.getFileName().toString())) {
-              Files.deleteIfExists(file);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    // only the top level (meta, folders, lock): walking 100,000 descriptor files on every lock
+    // would cost seconds, and reads ignore temp files wherever they are
+    try (java.util.stream.Stream<Path> files = Files.list(root)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(file) && isTemp(file.getFileName().toString())) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   /** {@return the bytes of {@code file}, or null when it does not exist} */

@@ -1,6 +1,7 @@
 package io.vmtree.state;
 
 import io.vmtree.tree.TreePath;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -81,20 +82,20 @@ final class DescriptorFiles {
    * @throws StateException for the first bad file in path order, the others suppressed
    */
   NavigableMap<TreePath, DescriptorState> readAll() {
-    List<Path> files = list();
-    List<Loaded> loaded = files.parallelStream().map(this::load).toList();
+    List<StateException> errors = new ArrayList<>();
+    List<Loaded> loaded = list(errors).parallelStream().map(this::load).toList();
     NavigableMap<TreePath, DescriptorState> descriptors = new TreeMap<>();
-    StateException first = null;
     for (Loaded one : loaded) {
       if (one.error() == null) {
         descriptors.put(one.state().fullName(), one.state());
-      } else if (first == null) {
-        first = one.error();
       } else {
-        first.addSuppressed(one.error());
+        errors.add(one.error());
       }
     }
-    if (first != null) {
+    if (!errors.isEmpty()) {
+      errors.sort(Comparator.comparing(Throwable::getMessage));
+      StateException first = errors.get(0);
+      errors.subList(1, errors.size()).forEach(first::addSuppressed);
       throw first;
     }
     return descriptors;
@@ -109,8 +110,8 @@ final class DescriptorFiles {
         throw new StateException("state file " + file + " disappeared while it was read");
       }
       DescriptorState state = StateCodec.decodeDescriptor(file, bytes);
-      TreePath expected = fullNameOf(file);
-      if (!state.fullName().equals(expected)) {
+      String expected = fullNameOf(file);
+      if (!state.fullName().toString().equals(expected)) {
         throw new StateException(
             "state file "
                 + file
@@ -125,23 +126,15 @@ final class DescriptorFiles {
     }
   }
 
-  private TreePath fullNameOf(Path file) {
-    Path relative = root.relativize(file);
-    List<String> segments = new ArrayList<>(relative.getNameCount());
-    for (Path name : relative) {
-      segments.add(name.toString());
+  private String fullNameOf(Path file) {
+    String relative = file.toString().substring(root.toString().length() + 1);
+    if (File.separatorChar != '/') {
+      relative = relative.replace(File.separatorChar, '/');
     }
-    String last = segments.get(segments.size() - 1);
-    segments.set(segments.size() - 1, last.substring(0, last.length() - SUFFIX.length()));
-    try {
-      return new TreePath(segments);
-    } catch (IllegalArgumentException e) {
-      throw new StateException(
-          "state file " + file + " is not named after a descriptor: " + e.getMessage(), e);
-    }
+    return "/" + relative.substring(0, relative.length() - SUFFIX.length());
   }
 
-  private List<Path> list() {
+  private List<Path> list(List<StateException> errors) {
     List<Path> files = new ArrayList<>();
     if (!Files.isDirectory(root)) {
       return files;
@@ -162,14 +155,16 @@ final class DescriptorFiles {
               if (hidden(file)) {
                 return FileVisitResult.CONTINUE;
               }
-              if (!attrs.isRegularFile() || !file.getFileName().toString().endsWith(SUFFIX)) {
-                throw new StateException(
-                    "unexpected file "
-                        + file
-                        + " in the state: descriptor files are named NAME"
-                        + SUFFIX);
+              if (attrs.isRegularFile() && file.getFileName().toString().endsWith(SUFFIX)) {
+                files.add(file);
+              } else {
+                errors.add(
+                    new StateException(
+                        "unexpected file "
+                            + file
+                            + " in the state: descriptor files are named NAME"
+                            + SUFFIX));
               }
-              files.add(file);
               return FileVisitResult.CONTINUE;
             }
           });
@@ -177,7 +172,6 @@ final class DescriptorFiles {
       throw new StateException(
           "cannot list state directory " + root + ": " + AtomicFiles.reason(e), e);
     }
-    files.sort(Comparator.comparing(Path::toString));
     return files;
   }
 

@@ -3,11 +3,13 @@ package io.vmtree.bench;
 import io.vmtree.state.DescriptorState;
 import io.vmtree.state.LastOperation;
 import io.vmtree.state.LocalStateBackend;
+import io.vmtree.state.StateBackend;
 import io.vmtree.state.StateSnapshot;
 import io.vmtree.tree.Lifecycle;
 import io.vmtree.tree.Status;
 import io.vmtree.tree.TreePath;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +28,9 @@ import java.util.stream.Stream;
  *
  * <p>{@code StateSaveBench [SAVES [DESCRIPTORS [WORKDIR]]]}: builds both states under WORKDIR (a
  * temp directory, deleted afterwards, when not given), then times SAVES saves in each, interleaved
- * so that a busy disk weighs on both alike, and prints the median and p99 per save, their ratio,
- * and how long {@code read()} and {@code lock()} take on the large state.
+ * so that a busy disk weighs on both alike, first without the lock (each save also rewrites {@code
+ * meta.json}) and then under it, as apply saves. It prints the median and p99 per save, their
+ * ratio, and how long {@code read()} and {@code lock()} take on the large state.
  */
 public final class StateSaveBench {
   private static final int WARM_UP = 200;
@@ -62,14 +65,16 @@ public final class StateSaveBench {
         seconds(System.nanoTime() - start));
 
     for (int run = 1; run <= 3; run++) {
+      long cpu = processCpuNanos();
       start = System.nanoTime();
       StateSnapshot snapshot = big.read();
       System.out.printf(
           Locale.ROOT,
-          "read() of %,d descriptors, run %d: %.2f s%n",
+          "read() of %,d descriptors, run %d: %.2f s (%.2f s of CPU)%n",
           snapshot.descriptors().size(),
           run,
-          seconds(System.nanoTime() - start));
+          seconds(System.nanoTime() - start),
+          seconds(processCpuNanos() - cpu));
       if (snapshot.descriptors().size() != large) {
         throw new IllegalStateException("read " + snapshot.descriptors().size() + " descriptors");
       }
@@ -83,35 +88,61 @@ public final class StateSaveBench {
         seconds(System.nanoTime() - start));
 
     Random random = new Random(42);
-    for (int i = 0; i < WARM_UP; i++) {
-      small.put(descriptor(path(i % 10), i));
-      big.put(descriptor(path(random.nextInt(large)), i));
-    }
-    long[] smallNanos = new long[saves];
-    long[] bigNanos = new long[saves];
-    for (int i = 0; i < saves; i++) {
-      smallNanos[i] = timedPut(small, descriptor(path(i % 10), i));
-      bigNanos[i] = timedPut(big, descriptor(path(random.nextInt(large)), i));
-    }
+    saves(small, big, large, WARM_UP, random);
+    long[][] unlocked = saves(small, big, large, saves, random);
+    StateBackend.StateLock smallLock = small.lock(LocalStateBackend.currentProcess("bench"));
+    StateBackend.StateLock bigLock = big.lock(LocalStateBackend.currentProcess("bench"));
+    long[][] locked = saves(small, big, large, saves, random);
+    bigLock.close();
+    smallLock.close();
 
+    System.out.printf(Locale.ROOT, "%n%,d saves of one descriptor in each state%n", saves);
     System.out.printf(
         Locale.ROOT,
-        "%n%,d saves of one descriptor each (descriptor file + meta.json, each fsynced)%n",
-        saves);
-    System.out.printf(
-        Locale.ROOT, "%-12s %12s %12s %12s%n", "descriptors", "median µs", "p99 µs", "mean µs");
-    report(10, smallNanos);
-    report(large, bigNanos);
-    double median = percentile(bigNanos, 50) / (double) percentile(smallNanos, 50);
-    double p99 = percentile(bigNanos, 99) / (double) percentile(smallNanos, 99);
+        "%-44s %12s %10s %10s %10s%n",
+        "",
+        "descriptors",
+        "median µs",
+        "p99 µs",
+        "mean µs");
+    String withMeta = "not locked (descriptor file + meta.json)";
+    String underLock = "under the lock, as apply (descriptor file)";
+    report(withMeta, 10, unlocked[0]);
+    report(withMeta, large, unlocked[1]);
+    report(underLock, 10, locked[0]);
+    report(underLock, large, locked[1]);
+    boolean ok = ratio("not locked", large, unlocked) & ratio("under the lock", large, locked);
+    System.out.println(ok ? "target met" : "target MISSED");
+  }
+
+  /** {@return the nanoseconds of each save, interleaved: [0] in the small state, [1] the large} */
+  private static long[][] saves(
+      LocalStateBackend small, LocalStateBackend big, int large, int count, Random random) {
+    long[][] nanos = new long[2][count];
+    for (int i = 0; i < count; i++) {
+      nanos[0][i] = timedPut(small, descriptor(path(i % 10), i));
+      nanos[1][i] = timedPut(big, descriptor(path(random.nextInt(large)), i));
+    }
+    return nanos;
+  }
+
+  private static boolean ratio(String mode, int large, long[][] nanos) {
+    double median = percentile(nanos[1], 50) / (double) percentile(nanos[0], 50);
+    double p99 = percentile(nanos[1], 99) / (double) percentile(nanos[0], 99);
     System.out.printf(
         Locale.ROOT,
-        "ratio %d/10: median %.2f, p99 %.2f (target: median under %.1f) %s%n",
+        "ratio %d/10, %s: median %.2f, p99 %.2f (target: median under %.1f)%n",
         large,
+        mode,
         median,
         p99,
-        TARGET_RATIO,
-        median < TARGET_RATIO ? "ok" : "MISSED");
+        TARGET_RATIO);
+    return median < TARGET_RATIO;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long timedPut(LocalStateBackend state, DescriptorState descriptor) {
@@ -175,10 +206,11 @@ public final class StateSaveBench {
         null);
   }
 
-  private static void report(int descriptors, long[] nanos) {
+  private static void report(String mode, int descriptors, long[] nanos) {
     System.out.printf(
         Locale.ROOT,
-        "%-12s %12d %12d %12d%n",
+        "%-44s %12s %10d %10d %10d%n",
+        mode,
         String.format(Locale.ROOT, "%,d", descriptors),
         percentile(nanos, 50) / 1000,
         percentile(nanos, 99) / 1000,

@@ -12,10 +12,7 @@ import io.vmtree.ops.OperationStatus;
 import io.vmtree.tree.Lifecycle;
 import io.vmtree.tree.Status;
 import io.vmtree.tree.TreePath;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -343,7 +340,7 @@ class LocalStateBackendTest {
   }
 
   @Test
-  void leftoverTempFilesAreIgnoredAndCleanedUpByTheNextLock() throws IOException {
+  void leftoverTempFilesAreIgnoredAndTheTopLevelOnesCleanedUpByTheNextLock() throws IOException {
     LocalStateBackend state = state();
     state.put(minimal("/lab/pg1"));
     List<Path> temps =
@@ -360,9 +357,9 @@ class LocalStateBackendTest {
 
     state.lock(LocalStateBackend.currentProcess("test")).close();
 
-    for (Path temp : temps) {
-      assertFalse(Files.exists(temp), temp.toString());
-    }
+    assertFalse(Files.exists(dir.resolve(".meta.json.tmp-5")));
+    // below descriptors/ they stay (a lock must not walk 100,000 files) and stay ignored
+    assertEquals(Set.of(TreePath.of("/lab/pg1")), state.read().descriptors().keySet());
   }
 
   @Test
@@ -374,129 +371,6 @@ class LocalStateBackendTest {
     StateException e = assertThrows(StateException.class, state()::read);
 
     assertTrue(e.getMessage().contains("newer vmtree (format_version 2)"), e.getMessage());
-  }
-
-  @Test
-  void aSecondLockFailsAtOnceNamingTheHolder() {
-    LocalStateBackend state = state();
-    LockInfo first = LocalStateBackend.currentProcess("apply examples/lab");
-
-    try (StateBackend.StateLock lock = state.lock(first)) {
-      assertEquals(first, lock.info());
-      assertEquals(first, state.lockHolder().orElseThrow());
-      LockedException e =
-          assertThrows(
-              LockedException.class,
-              () -> LocalStateBackend.of(dir).lock(LocalStateBackend.currentProcess("apply")));
-      assertEquals(first, e.holder());
-    }
-
-    assertTrue(state.lockHolder().isEmpty());
-    state.lock(LocalStateBackend.currentProcess("apply")).close();
-  }
-
-  @Test
-  void closingALockThatWasForceUnlockedLeavesTheNewHoldersLock() {
-    LocalStateBackend state = state();
-    LockInfo first = LocalStateBackend.currentProcess("first");
-    StateBackend.StateLock stale = state.lock(first);
-    state.forceUnlock(first.id());
-    LockInfo second = LocalStateBackend.currentProcess("second");
-
-    try (StateBackend.StateLock lock = state.lock(second)) {
-      stale.close();
-      assertEquals(second, state.lockHolder().orElseThrow());
-    }
-  }
-
-  @Test
-  void forceUnlockNeedsTheHoldersId() {
-    LocalStateBackend state = state();
-    StateException notLocked = assertThrows(StateException.class, () -> state.forceUnlock("x"));
-    assertEquals("the state is not locked", notLocked.getMessage());
-
-    LockInfo holder = LocalStateBackend.currentProcess("apply examples/lab");
-    state.lock(holder);
-    StateException wrongId =
-        assertThrows(StateException.class, () -> state.forceUnlock("deadbeef"));
-    assertEquals(
-        "no lock with id deadbeef; the state is locked: " + holder.describe(),
-        wrongId.getMessage());
-
-    state.forceUnlock(holder.id());
-    assertTrue(state.lockHolder().isEmpty());
-  }
-
-  @Test
-  void theLockHolderDescribesThisProcess() {
-    LockInfo info = LocalStateBackend.currentProcess("apply examples/lab");
-    assertTrue(info.id().matches("[0-9a-f]{8}"), info.id());
-    assertEquals(ProcessHandle.current().pid(), info.pid());
-    assertEquals(System.getProperty("user.name"), info.user());
-    assertFalse(info.host().isEmpty());
-    assertEquals("apply examples/lab", info.command());
-  }
-
-  @Test
-  void anotherProcessCannotTakeTheLockWeHold() throws Exception {
-    LockInfo ours = LocalStateBackend.currentProcess("test");
-    try (StateBackend.StateLock lock = state().lock(ours)) {
-      Probe probe = Probe.start(dir, "try");
-      assertEquals("locked-by " + ours.id() + " pid " + ours.pid(), probe.firstLine());
-      assertEquals(LockProbe.LOCKED, probe.exitCode());
-    }
-    Probe free = Probe.start(dir, "try");
-    String line = free.firstLine();
-    assertTrue(line.startsWith("locked "), line);
-    assertEquals(0, free.exitCode());
-    assertTrue(state().lockHolder().isEmpty());
-  }
-
-  @Test
-  void weCannotTakeTheLockAnotherProcessHolds() throws Exception {
-    Probe probe = Probe.start(dir, "hold");
-    String held = probe.firstLine();
-    assertTrue(held.startsWith("held "), held);
-
-    LockedException e =
-        assertThrows(
-            LockedException.class, () -> state().lock(LocalStateBackend.currentProcess("test")));
-    assertEquals(held.substring("held ".length()), e.holder().id());
-    assertEquals(probe.process.pid(), e.holder().pid());
-
-    probe.process.getOutputStream().close();
-    assertEquals(0, probe.exitCode());
-    state().lock(LocalStateBackend.currentProcess("test")).close();
-  }
-
-  private record Probe(Process process, BufferedReader out) {
-    static Probe start(Path dir, String mode) throws IOException {
-      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      Process process =
-          new ProcessBuilder(
-                  java.toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  LockProbe.class.getName(),
-                  dir.toString(),
-                  mode)
-              .redirectErrorStream(true)
-              .start();
-      return new Probe(
-          process,
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
-    }
-
-    String firstLine() throws IOException {
-      String line = out.readLine();
-      return line == null ? "(no output)" : line;
-    }
-
-    int exitCode() throws InterruptedException {
-      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe did not finish");
-      return process.exitValue();
-    }
   }
 
   @Test
@@ -539,6 +413,40 @@ class LocalStateBackendTest {
     assertEquals(2, b.nextOperationId());
     assertEquals(3, a.nextOperationId());
     assertEquals(4, LocalStateBackend.of(dir).nextOperationId());
+  }
+
+  @Test
+  void underTheLockOtherReadersNeverSeeAnOldSerialOrAReusableId() {
+    LocalStateBackend state = state();
+    state.put(minimal("/a"));
+    long before = state.read().serial();
+
+    try (StateBackend.StateLock lock = state.lock(LocalStateBackend.currentProcess("apply"))) {
+      state.put(minimal("/b"));
+      state.put(minimal("/c"));
+      state.remove(TreePath.of("/a"));
+      long id = state.nextOperationId();
+
+      assertEquals(before + 3, state.read().serial());
+      assertEquals(lock.info(), state.lockHolder().orElseThrow());
+      assertTrue(
+          LocalStateBackend.of(dir).read().serial() > before,
+          "another process sees that the serial moved");
+      assertTrue(
+          StateCodec.decodeMeta(dir.resolve("meta.json"), readMeta()).nextOperationId() > id,
+          "the id is reserved on disk before it is handed out");
+    }
+
+    assertEquals(before + 3, LocalStateBackend.of(dir).read().serial());
+    assertEquals(before + 3, StateCodec.decodeMeta(dir.resolve("meta.json"), readMeta()).serial());
+  }
+
+  private byte[] readMeta() {
+    try {
+      return Files.readAllBytes(dir.resolve("meta.json"));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

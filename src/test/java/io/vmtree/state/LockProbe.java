@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A second process for {@link LocalStateBackendTest}: {@code LockProbe DIR try} takes the lock and
- * releases it (exit 0) or prints its holder (exit 3); {@code LockProbe DIR hold} takes it, prints
- * {@code held ID} and keeps it until its standard input is closed.
+ * A second process for {@link StateLockTest}: {@code LockProbe DIR try} takes the lock and releases
+ * it (exit 0) or prints its holder (exit 3); {@code LockProbe DIR hold} takes it, prints {@code
+ * held ID} and keeps it until its standard input is closed.
  */
 public final class LockProbe {
   static final int LOCKED = 3;
