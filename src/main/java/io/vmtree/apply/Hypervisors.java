@@ -107,11 +107,28 @@ public final class Hypervisors implements AutoCloseable {
     synchronized (sessions) {
       HypervisorSession session = sessions.get(name);
       if (session == null) {
+        resolveEverySecret(config);
         session = connector.connect(config);
         sessions.put(name, session);
       }
       return session;
     }
+  }
+
+  /**
+   * Resolves every secret reference of the entry before connecting, whether or not the connector
+   * uses it: a reference that cannot be resolved is an error naming the hypervisor and the
+   * reference (SPEC §2), on every type of hypervisor alike.
+   */
+  private static void resolveEverySecret(HypervisorConfig config) {
+    config
+        .settings()
+        .forEach(
+            (field, value) -> {
+              if (value instanceof String text && SecretRef.parse(text).isPresent()) {
+                config.secrets().apply(text);
+              }
+            });
   }
 
   /** {@return the semaphore that keeps calls to {@code name} within its {@code max_parallel}} */

@@ -72,7 +72,8 @@ final class StepRunner {
     return switch (change.action()) {
       case PROVISION, DEPROVISION, CREATE_FOLDER, DELETE_FOLDER -> null;
       case UPDATE, MOVE ->
-          statusOf(change) == Status.PROVISIONED && change.previous() == null
+          change.stateOnly()
+                  || (statusOf(change) == Status.PROVISIONED && change.previous() == null)
               ? null
               : hypervisorName(change);
       default -> hypervisorName(change);
@@ -219,7 +220,8 @@ final class StepRunner {
     Transitions.next(change.path(), before.status(), Action.REPLACE);
     markPending(before, op, change.desired().config());
     DeleteResult deleted = delete(before);
-    LiveVm vm = create(change, hypervisorName(change));
+    // the new VM goes where the tree says now, which may be another hypervisor than the old one
+    LiveVm vm = create(change, String.valueOf(change.desired().config().get("use_hypervisor")));
     Map<String, Object> result = new LinkedHashMap<>(deleteResult(before, deleted));
     result.put("vm_id", vm.id());
     result.put("replaced_vm_id", before.vmId());
@@ -231,7 +233,7 @@ final class StepRunner {
     DescriptorState before = require(change.path());
     Transitions.next(change.path(), before.status(), Action.UPDATE);
     Desired desired = change.desired();
-    if (before.status() == Status.PROVISIONED) {
+    if (before.status() == Status.PROVISIONED || change.stateOnly()) {
       save(withDefinition(before, desired, last(op, "succeeded", Map.of()), before.fullName()));
       return Map.of();
     }
@@ -279,12 +281,12 @@ final class StepRunner {
             before.status(),
             vm.id(),
             before.hypervisor(),
-            before.localDefinition(),
+            desired.localDefinition(),
             before.deployedConfig(),
             null,
             last(op, "succeeded", Map.of("from", from.toString())),
-            before.lifecycle(),
-            before.dependsOn(),
+            desired.lifecycle(),
+            desired.dependsOn(),
             null);
     relocate(from, moved);
     return Map.of("from", from.toString(), "vm_id", vm.id());

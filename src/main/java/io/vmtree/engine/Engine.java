@@ -110,17 +110,37 @@ public final class Engine {
         recovered = Recovery.resolve(snapshot, state, observed, clock);
         snapshot = state.read();
       }
-      Plan plan;
-      if (request.saved() != null) {
-        plan = request.saved();
+      Plan plan = request.saved();
+      if (plan != null) {
         checkCurrent(plan, snapshot);
+        plan.changes().forEach(c -> registerChange(hypervisors, c));
       } else {
-        Planned planned =
-            plan(validation, snapshot, hypervisors, request.options(), request.refresh());
-        if (planned.result().diagnostics().hasErrors()) {
-          throw new EngineException("cannot plan", planned.result().diagnostics());
+        validation.computed().values().forEach(c -> hypervisors.register(c.values()));
+      }
+      registerState(hypervisors, snapshot);
+      Diagnostics refreshProblems = new Diagnostics();
+      Map<String, Observation> observed =
+          request.refresh()
+              ? Refresh.observe(hypervisors, hypervisors.names(), refreshProblems)
+              : Map.of();
+      if (refreshProblems.hasErrors()) {
+        throw new EngineException("cannot refresh", refreshProblems);
+      }
+      if (SeenOnRefresh.record(snapshot, observed, state) > 0) {
+        snapshot = state.read();
+      }
+      if (request.saved() == null) {
+        PlanResult planned =
+            Planner.plan(
+                validation.tree().orElseThrow(),
+                validation.computed(),
+                snapshot,
+                observed,
+                request.options());
+        if (planned.diagnostics().hasErrors()) {
+          throw new EngineException("cannot plan", planned.diagnostics());
         }
-        plan = planned.result().plan();
+        plan = planned.plan();
         if (plan.isEmpty()) {
           return new ApplyOutcome(plan, Optional.empty(), true, recovered);
         }
@@ -153,6 +173,15 @@ public final class Engine {
     PlanResult result = Planner.plan(tree, validation.computed(), snapshot, observed, options);
     result.diagnostics().addAll(diagnostics);
     return new Planned(result, observed);
+  }
+
+  private static void registerChange(Hypervisors hypervisors, io.vmtree.plan.Change change) {
+    if (change.desired() != null) {
+      hypervisors.register(change.desired().config());
+    }
+    if (change.previous() != null) {
+      hypervisors.register(change.previous());
+    }
   }
 
   private static void registerState(Hypervisors hypervisors, StateSnapshot snapshot) {

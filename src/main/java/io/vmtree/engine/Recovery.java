@@ -74,11 +74,15 @@ final class Recovery {
     LiveVm vm = find(listed.vms(), d);
     String outcome;
     DescriptorState resolved;
-    if (vm != null && !pending.type().equals("undeploy")) {
+    if (vm != null && !vm.id().equals(d.vmId())) {
+      // a VM the interrupted step created (deploy, or the second half of a replace): adopt it
+      // with the config it was created from
       Map<String, Object> config = configOf(d);
       outcome = "interrupted; resolved by looking: VM " + vm.id() + " exists and was adopted";
       resolved = with(d, Status.DEPLOYED, vm.id(), hypervisor, config, outcome, null);
     } else if (vm != null) {
+      // the VM it had: whether the step changed it is unknown, so keep what was last applied;
+      // the next plan compares with the live VM and does again whatever is still needed
       outcome = "interrupted; resolved by looking: VM " + vm.id() + " still exists";
       resolved = with(d, Status.DEPLOYED, vm.id(), hypervisor, d.deployedConfig(), outcome, null);
     } else {

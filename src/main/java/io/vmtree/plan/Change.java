@@ -30,6 +30,17 @@ public record Change(
     previous = previous == null ? null : java.util.Map.copyOf(previous);
   }
 
+  /** Reason fields that concern only what the state records, never the VM. */
+  public static final java.util.Set<String> STATE_FIELDS =
+      java.util.Set.of("local_definition", "lifecycle", "depends_on");
+
+  /** {@return true for an update that only rewrites the state (lifecycle, dependencies, ...)} */
+  public boolean stateOnly() {
+    return action == Action.UPDATE
+        && !reasons.isEmpty()
+        && reasons.stream().allMatch(r -> STATE_FIELDS.contains(r.field()));
+  }
+
   /** {@return a short id for graphs and messages: {@code deploy /lab/web1}} */
   public String key() {
     return action.label() + " " + path;

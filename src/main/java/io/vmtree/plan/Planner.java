@@ -181,18 +181,39 @@ public final class Planner {
           null,
           desired,
           null);
-    } else if (!Objects.equals(previous.localDefinition(), desired.localDefinition())
-        || !previous.lifecycle().equals(desired.lifecycle())
-        || !previous.dependsOn().equals(desired.dependsOn())) {
-      Reason reason =
-          new Reason(
-              "local_definition",
-              previous.localDefinition(),
-              desired.localDefinition(),
-              config.origin().describe(),
-              "provisioned: state only");
-      add(path, Action.UPDATE, List.of(reason), null, desired, null);
+      return;
     }
+    List<Reason> reasons = stateDifferences(previous, desired, config);
+    if (!reasons.isEmpty()) {
+      add(path, Action.UPDATE, reasons, null, desired, null);
+    }
+  }
+
+  /**
+   * What the state records differently from the tree without touching the VM: the lifecycle
+   * (prevent_destroy must hold once the file is gone), the dependencies, the local definition.
+   */
+  private static List<Reason> stateDifferences(
+      DescriptorState previous, Desired desired, DescriptorConfig config) {
+    String origin = config.origin().describe();
+    List<Reason> reasons = new ArrayList<>();
+    if (!previous.lifecycle().equals(desired.lifecycle())) {
+      reasons.add(
+          new Reason("lifecycle", previous.lifecycle(), desired.lifecycle(), origin, "state only"));
+    }
+    if (!previous.dependsOn().equals(desired.dependsOn())) {
+      reasons.add(
+          new Reason(
+              "depends_on",
+              previous.dependsOn().stream().map(TreePath::toString).toList(),
+              desired.dependsOn().stream().map(TreePath::toString).toList(),
+              origin,
+              "state only"));
+    }
+    if (!Objects.equals(previous.localDefinition(), desired.localDefinition())) {
+      reasons.add(new Reason("local_definition", null, null, origin, "state only"));
+    }
+    return reasons;
   }
 
   private void planDeployed(
@@ -247,6 +268,9 @@ public final class Planner {
     }
     List<Reason> updates =
         differences(VmFields.UPDATABLE, baseline, desired.config(), definition, seen);
+    if (updates.isEmpty()) {
+      updates = stateDifferences(previous, desired, config);
+    }
     if (!updates.isEmpty()) {
       boolean reboot = updates.stream().anyMatch(r -> "requires reboot".equals(r.note()));
       changes.add(
@@ -276,7 +300,7 @@ public final class Planner {
       if (VmFields.same(field, was, will)) {
         continue;
       }
-      String origin = definition.origin(field).map(o -> o.describe()).orElse(null);
+      String origin = originOf(definition, field, was, will);
       boolean reboot =
           poweredOn
               && "on".equals(VmFields.normal("power", after.get("power")))
@@ -284,6 +308,25 @@ public final class Planner {
       reasons.add(new Reason(field, was, will, origin, reboot ? "requires reboot" : null));
     }
     return reasons;
+  }
+
+  /**
+   * {@return where the new value of {@code field} was written; for tags, where the first tag that
+   * changed was written (each tag has its own origin)}
+   */
+  private static String originOf(
+      ComputedDefinition definition, String field, Object before, Object after) {
+    if (field.equals("tags")) {
+      Map<?, ?> was = before instanceof Map<?, ?> m ? m : Map.of();
+      Map<?, ?> will = after instanceof Map<?, ?> m ? m : Map.of();
+      for (Object key : new java.util.TreeSet<>(will.keySet())) {
+        if (!Objects.equals(was.get(key), will.get(key))) {
+          return definition.origin("tags." + key).map(o -> o.describe()).orElse(null);
+        }
+      }
+      return null;
+    }
+    return definition.origin(field).map(o -> o.describe()).orElse(null);
   }
 
   private void destroy(

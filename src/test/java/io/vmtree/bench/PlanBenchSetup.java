@@ -47,7 +47,21 @@ public final class PlanBenchSetup {
           .submit(
               () ->
                   validation.computed().entrySet().parallelStream()
-                      .forEach(e -> deploy(e.getKey(), e.getValue(), state, stateDir, worlds)))
+                      .forEach(
+                          e ->
+                              deploy(
+                                  e.getKey(),
+                                  e.getValue(),
+                                  validation
+                                      .tree()
+                                      .get()
+                                      .descriptor(e.getKey())
+                                      .orElseThrow()
+                                      .definition()
+                                      .plain(),
+                                  state,
+                                  stateDir,
+                                  worlds)))
           .get();
     }
     worlds.values().forEach(SimWorld::close);
@@ -59,6 +73,7 @@ public final class PlanBenchSetup {
   private static void deploy(
       TreePath path,
       ComputedDefinition computed,
+      Map<String, Object> localDefinition,
       StateBackend state,
       Path stateDir,
       Map<String, SimWorld> worlds) {
@@ -85,7 +100,7 @@ public final class PlanBenchSetup {
             Status.DEPLOYED,
             vm.id(),
             hypervisor,
-            Map.of(),
+            localDefinition,
             computed.config(),
             null,
             null,

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,9 +96,6 @@ class LifecycleTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a lifecycle (or depends_on) change of a deployed descriptor is never saved to state,"
-          + " so prevent_destroy added after deploy is lost once the file is deleted")
   void preventDestroyAddedAfterDeployIsKeptInState() {
     EngineScenario s = deployed("");
     String id = s.vmsByMarker("sim1").get("/app/web1").get("id").toString();
@@ -133,9 +129,6 @@ class LifecycleTest {
   }
 
   @Test
-  @Disabled(
-      "bug: apply does not record deployed->provisioned seen on refresh (VM missing), so the"
-          + " planned deploy fails with 'cannot deploy /app/web1 while it is deployed', forever")
   void aVmDeletedBehindTheBackIsRedeployedByTheNextApply() {
     EngineScenario s = deployed("");
     String id = s.vmsByMarker("sim1").get("/app/web1").get("id").toString();
@@ -151,9 +144,6 @@ class LifecycleTest {
   }
 
   @Test
-  @Disabled(
-      "bug: apply does not record deployed->provisioned seen on refresh (VM missing), so the"
-          + " planned deprovision of a removed file fails with 'while it is deployed', forever")
   void aRemovedDescriptorWhoseVmIsAlreadyGoneIsDeprovisioned() {
     EngineScenario s = deployed("");
     String id = s.vmsByMarker("sim1").get("/app/web1").get("id").toString();
@@ -195,9 +185,6 @@ class LifecycleTest {
   }
 
   @Test
-  @Disabled(
-      "bug: apply does not record deployed->unreachable seen on refresh (SPEC §1, §11: recorded"
-          + " by the next apply); the state keeps saying deployed")
   void applyRecordsUnreachableAndThenDeployedAgain() {
     EngineScenario s = deployed("");
     s.write("db/pg1.yaml", "definition: {use_hypervisor: sim2, vcpu: 4}\n");

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +75,6 @@ class SavedPlanTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a plan saved against a new (empty) state is always refused as stale: each process"
-          + " invents a fresh random lineage while meta.json does not exist")
   void aPlanSavedAgainstANewStateCanBeApplied() {
     EngineScenario s = twoVms();
     Path file = dir.resolve("first.json");

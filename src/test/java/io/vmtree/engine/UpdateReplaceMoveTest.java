@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -152,9 +151,6 @@ class UpdateReplaceMoveTest {
   }
 
   @Test
-  @Disabled(
-      "bug: replace after a use_hypervisor change creates the new VM on the old hypervisor"
-          + " (StepRunner.replace uses change.previous()'s hypervisor) and records the new one")
   void aUseHypervisorChangeReplacesTheVmOntoTheNewHypervisor() {
     EngineScenario s = deployed("definition: {}\n");
     String id = s.vmsByMarker("sim1").get("/app/web1").get("id").toString();
@@ -191,7 +187,6 @@ class UpdateReplaceMoveTest {
   }
 
   @Test
-  @Disabled("bug: the reason of a tags change has origin null (explain knows tags.KEY origins)")
   void aTagChangeReasonNamesWhereTheNewValueComesFrom() {
     EngineScenario s = deployed("definition:\n  tags: {team: red}\n");
     s.write(WEB1, "definition:\n  tags: {team: blue}\n");

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -352,9 +351,6 @@ class KillRecoveryIT {
    * must still end with a VM built from the new image, not adopt the old VM as if it were the new.
    */
   @Test
-  @Disabled(
-      "bug: Recovery adopts the old VM (found by vm_id) with the pending replace's config, so the"
-          + " replace is silently lost: state says debian-13, the VM is still debian-12")
   void aReplaceKilledBeforeTheOldVmIsDeletedIsStillCarriedOut() throws Exception {
     EngineScenario s = slowSim("definition: {}\n");
     String oldId = s.vmsByMarker("sim1").get("/vm1").get("id").toString();

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,9 +129,6 @@ class SecretsIT {
   }
 
   @Test
-  @Disabled(
-      "bug: a ${env:...}/${file:...} that cannot be resolved is never noticed on a sim: the sim"
-          + " connector never resolves password (nor any secret) when connecting, apply exits 0")
   void anUnresolvableReferenceIsAClearErrorNamingTheHypervisorAndTheReference() {
     EngineScenario s = tree();
     Map<String, String> noVariable = new HashMap<>();
