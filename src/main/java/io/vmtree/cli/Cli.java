@@ -6,6 +6,8 @@ import io.vmtree.engine.EngineException;
 import io.vmtree.model.ModelException;
 import io.vmtree.report.DiagnosticsRenderer;
 import io.vmtree.report.Style;
+import io.vmtree.state.LockInfo;
+import io.vmtree.state.LockedException;
 import io.vmtree.state.StateException;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -59,6 +61,9 @@ public final class Cli {
         terminal.err().println(style.error("error: ") + cli.getMessage());
         terminal.err().flush();
         return cli.exitCode();
+      } else if (e instanceof LockedException locked) {
+        terminal.err().println(style.error("error: ") + locked.getMessage());
+        terminal.err().println(lockHint(locked.holder()));
       } else if (e instanceof ModelException
           || e instanceof StateException
           || e instanceof ConnectorException) {
@@ -72,6 +77,31 @@ public final class Cli {
       terminal.err().flush();
       return ExitCodes.ERROR;
     };
+  }
+
+  /** Tells whether the holder still runs, when it ran on this machine, and how to unlock. */
+  private static String lockHint(LockInfo holder) {
+    String here;
+    try {
+      here = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      here = "localhost";
+    }
+    boolean local = here.equals(holder.host());
+    if (local && ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+      return "It is still running (pid " + holder.pid() + "): wait for it to finish.";
+    }
+    String why =
+        local
+            ? "pid "
+                + holder.pid()
+                + " is no longer running on this host, so the lock was left"
+                + " behind by a process that died."
+            : "It was taken on another host (" + holder.host() + ").";
+    return why
+        + " If no apply is running, remove it with: vmtree force-unlock "
+        + holder.id()
+        + " (the next apply resolves what it left unfinished).";
   }
 
   private static <T> Supplier<T> memoize(Supplier<T> supplier) {
