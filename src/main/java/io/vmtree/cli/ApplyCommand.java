@@ -48,14 +48,7 @@ final class ApplyCommand extends EngineCommand {
       description = "Operations at once (default 10), within each hypervisor's max_parallel.")
   int parallelism;
 
-  @Option(
-      names = "--refresh",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      arity = "0..1",
-      description = "Ask the hypervisors what they have before planning (default true).")
-  boolean refresh;
+  @Mixin RefreshOption refresh;
 
   @Option(names = "--json", description = "Print the plan and the operations as JSON.")
   boolean json;
@@ -96,7 +89,7 @@ final class ApplyCommand extends EngineCommand {
             planFile ? null : source,
             saved,
             targets.options(),
-            refresh,
+            refresh.refresh,
             parallelism,
             "apply " + source,
             plan -> approve(plan, terminal, style),

@@ -42,14 +42,7 @@ final class PlanCommand extends EngineCommand {
       description = "Exit 0 when there are no changes, 2 when there are (1 on error).")
   boolean detailedExitCode;
 
-  @Option(
-      names = "--refresh",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      arity = "0..1",
-      description = "Ask the hypervisors what they have (default true; --refresh=false skips it).")
-  boolean refresh;
+  @Mixin RefreshOption refresh;
 
   @Option(names = "--json", description = "Print the plan as JSON (SPEC §4).")
   boolean json;
@@ -57,7 +50,7 @@ final class PlanCommand extends EngineCommand {
   @Override
   protected int run(Engine engine, Terminal terminal) throws IOException {
     PlanOptions options = targets.options();
-    PlanRun run = engine.plan(tree, LocalStateBackend.of(state.path()), options, refresh);
+    PlanRun run = engine.plan(tree, LocalStateBackend.of(state.path()), options, refresh.refresh);
     PlanResult result = run.result();
     Style style = new Style(terminal.color());
     DiagnosticsRenderer.render(result.diagnostics(), terminal.err(), style);
