@@ -13,8 +13,11 @@ if [ ! -f "$out/.ready" ]; then
   echo "== generating $N deployed descriptors on $H sims (once; cached in $out)" >&2
   python3 bench/gen-sim-tree.py --descriptors "$N" --hypervisors "$H" --latency-ms 0 --out "$out/tree" >&2
   rm -rf "$out/state"
-  mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >&2
-  java -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
+  mvn -q test-compile >&2
+  # a private copy of the classes: a build running meanwhile must not pull them away
+  rm -rf "$out/classes" && mkdir -p "$out/classes"
+  cp target/vmtree.jar "$out/classes/" && cp -r target/test-classes "$out/classes/"
+  java -cp "$out/classes/vmtree.jar:$out/classes/test-classes" \
     io.vmtree.bench.PlanBenchSetup "$out/tree" "$out/state" >&2
   touch "$out/.ready"
 fi

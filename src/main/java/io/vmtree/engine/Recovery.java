@@ -10,7 +10,6 @@ import io.vmtree.state.StateBackend;
 import io.vmtree.state.StateSnapshot;
 import io.vmtree.tree.Status;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,7 +70,8 @@ final class Recovery {
           with(d, d.status(), d.vmId(), d.hypervisor(), d.deployedConfig(), why, d.pending()));
       return 1;
     }
-    LiveVm vm = find(listed.vms(), d);
+    LiveVm vm =
+        listed.byId(d.vmId()).or(() -> listed.byMarker(d.fullName().toString())).orElse(null);
     String outcome;
     DescriptorState resolved;
     if (vm != null && !vm.id().equals(d.vmId())) {
@@ -98,20 +98,6 @@ final class Recovery {
             op ->
                 state.journal().append(op.ended(clock.instant(), OperationStatus.FAILED, outcome)));
     return 1;
-  }
-
-  private static LiveVm find(List<LiveVm> vms, DescriptorState d) {
-    for (LiveVm vm : vms) {
-      if (vm.id().equals(d.vmId())) {
-        return vm;
-      }
-    }
-    for (LiveVm vm : vms) {
-      if (d.fullName().toString().equals(vm.marker())) {
-        return vm;
-      }
-    }
-    return null;
   }
 
   @SuppressWarnings("unchecked")

@@ -1,6 +1,5 @@
 package io.vmtree.engine;
 
-import io.vmtree.connector.LiveVm;
 import io.vmtree.plan.Observation;
 import io.vmtree.state.DescriptorState;
 import io.vmtree.state.StateBackend;
@@ -34,7 +33,7 @@ final class SeenOnRefresh {
                 d,
                 "hypervisor " + d.hypervisor() + " is unreachable: " + down.message());
       } else if (observation instanceof Observation.Listed listed) {
-        boolean present = listed.vms().stream().map(LiveVm::id).anyMatch(id -> id.equals(d.vmId()));
+        boolean present = listed.byId(d.vmId()).isPresent();
         if (!present) {
           String why =
               "VM " + d.vmId() + " was missing on " + d.hypervisor() + " (seen on refresh)";

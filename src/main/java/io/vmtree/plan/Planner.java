@@ -35,6 +35,8 @@ public final class Planner {
   private final Diagnostics diagnostics = new Diagnostics();
   private final List<Change> changes = new ArrayList<>();
   private final List<Drift> drift = new ArrayList<>();
+  // (hypervisor, vm id) -> a descriptor of the tree holding it; built on first need
+  private Map<String, String> vmOwners;
 
   private Planner(
       DesiredTree tree,
@@ -401,15 +403,15 @@ public final class Planner {
     if (gone.vmId() == null) {
       return null;
     }
-    for (DescriptorState other : state.descriptors().values()) {
-      if (other != gone
-          && tree.descriptors().containsKey(other.fullName())
-          && gone.vmId().equals(other.vmId())
-          && Objects.equals(gone.hypervisor(), other.hypervisor())) {
-        return other.fullName().toString();
+    if (vmOwners == null) {
+      vmOwners = new HashMap<>();
+      for (DescriptorState d : state.descriptors().values()) {
+        if (d.vmId() != null && tree.descriptors().containsKey(d.fullName())) {
+          vmOwners.putIfAbsent(d.hypervisor() + "\u0000" + d.vmId(), d.fullName().toString());
+        }
       }
     }
-    return null;
+    return vmOwners.get(gone.hypervisor() + "\u0000" + gone.vmId());
   }
 
   private void add(
@@ -456,8 +458,7 @@ public final class Planner {
       return new Seen(
           previous.status(), null, false, hasVm || previous.pending() != null, deployed);
     }
-    List<LiveVm> vms = ((Observation.Listed) observation).vms();
-    LiveVm live = find(vms, previous);
+    LiveVm live = find((Observation.Listed) observation, previous);
     if (live == null) {
       if (hasVm) {
         drift.add(
@@ -476,20 +477,15 @@ public final class Planner {
    * The VM of a descriptor: by {@code vm_id}; for an operation that was interrupted before its
    * outcome was saved, by the marker the engine puts on every VM it creates (SPEC §9).
    */
-  private static LiveVm find(List<LiveVm> vms, DescriptorState previous) {
-    for (LiveVm vm : vms) {
-      if (previous.vmId() != null && vm.id().equals(previous.vmId())) {
-        return vm;
-      }
-    }
-    if (previous.pending() != null) {
-      for (LiveVm vm : vms) {
-        if (previous.fullName().toString().equals(vm.marker())) {
-          return vm;
-        }
-      }
-    }
-    return null;
+  private static LiveVm find(Observation.Listed listed, DescriptorState previous) {
+    return listed
+        .byId(previous.vmId())
+        .or(
+            () ->
+                previous.pending() != null
+                    ? listed.byMarker(previous.fullName().toString())
+                    : java.util.Optional.empty())
+        .orElse(null);
   }
 
   private void recordChangedDrift(
