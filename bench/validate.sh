@@ -29,7 +29,7 @@ else
   echo "bench: /usr/bin/time (GNU time) not found: using bash's time; no max RSS column" >&2
 fi
 
-echo "== ./vmtree --version (builds the jar if needed)" >&2
+echo "== ./vmtree --version (builds the jar and its class-data archive if needed)" >&2
 ./vmtree --version >&2 || die "./vmtree --version failed"
 
 mkdir -p "$OUT"
@@ -119,6 +119,9 @@ measure() {
 
 for n in "${SIZES[@]}"; do gen "$n"; done
 
+# other work on the machine slows every run: the table says how busy it was
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+
 echo "== small validate" >&2
 measure "validate examples/lab (15 descriptors)" - ./vmtree validate examples/lab
 SMALL_WALL=$LAST_WALL
@@ -134,7 +137,7 @@ done
 
 {
   echo "vmtree bench — $(nproc 2>/dev/null || echo '?') CPUs, $(java -version 2>&1 | head -n 1)," \
-       "JAVA_OPTS='${JAVA_OPTS:-}', fastest of $REPEAT run(s)"
+       "JAVA_OPTS='${JAVA_OPTS:-}', fastest of $REPEAT run(s), load average before: $LOAD_BEFORE"
   echo
   echo "| command | descriptors | exit | wall s | µs/descriptor | max RSS MiB | peak heap MiB | GCs |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"

@@ -13,10 +13,13 @@ import java.util.Objects;
 public record Diagnostic(Severity severity, String summary, String detail, Origin subject)
     implements Comparable<Diagnostic> {
 
+  // total, so that diagnostics collected in parallel print in the same order on every run
   private static final Comparator<Diagnostic> ORDER =
       Comparator.comparing(
               Diagnostic::subject, Comparator.nullsFirst(Comparator.<Origin>naturalOrder()))
-          .thenComparing(Diagnostic::summary);
+          .thenComparing(Diagnostic::summary)
+          .thenComparing(Diagnostic::detail)
+          .thenComparing(Diagnostic::severity);
 
   public Diagnostic {
     Objects.requireNonNull(severity, "severity");

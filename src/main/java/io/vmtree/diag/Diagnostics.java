@@ -3,6 +3,7 @@ package io.vmtree.diag;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A collector of diagnostics. Loading and checking go on after an error so that a user sees every
@@ -14,7 +15,7 @@ public final class Diagnostics {
 
   /** Adds one diagnostic. */
   public synchronized void add(Diagnostic diagnostic) {
-    items.add(java.util.Objects.requireNonNull(diagnostic));
+    items.add(Objects.requireNonNull(diagnostic));
   }
 
   /** Adds an error at {@code subject}. */
@@ -39,12 +40,24 @@ public final class Diagnostics {
 
   /** Adds every diagnostic of {@code other}. */
   public void addAll(Diagnostics other) {
-    addAll(other.sorted());
+    List<Diagnostic> copy;
+    synchronized (other) {
+      if (other.items.isEmpty()) {
+        return;
+      }
+      copy = new ArrayList<>(other.items);
+    }
+    addAll(copy);
   }
 
   /** {@return true when at least one diagnostic is an error} */
   public synchronized boolean hasErrors() {
-    return items.stream().anyMatch(Diagnostic::isError);
+    for (Diagnostic diagnostic : items) {
+      if (diagnostic.isError()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@return true when there is nothing to report} */
@@ -52,7 +65,10 @@ public final class Diagnostics {
     return items.isEmpty();
   }
 
-  /** {@return every diagnostic, sorted by file, line, column, then summary, without repeats} */
+  /**
+   * {@return every diagnostic, sorted by file, line, column, summary, detail and severity, without
+   * repeats}
+   */
   public synchronized List<Diagnostic> sorted() {
     return items.stream().distinct().sorted().toList();
   }

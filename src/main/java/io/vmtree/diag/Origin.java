@@ -15,10 +15,13 @@ import java.util.Objects;
 public record Origin(String file, int line, int col, String viaPrototype)
     implements Comparable<Origin> {
 
+  // consistent with equals: two origins compare as equal only when they are equal
   private static final Comparator<Origin> ORDER =
       Comparator.comparing(Origin::file)
           .thenComparingInt(Origin::line)
-          .thenComparingInt(Origin::col);
+          .thenComparingInt(Origin::col)
+          .thenComparing(
+              Origin::viaPrototype, Comparator.nullsFirst(Comparator.<String>naturalOrder()));
 
   public Origin {
     Objects.requireNonNull(file, "file");

@@ -33,24 +33,44 @@ final class DefinitionReader {
     if (!node.isObject()) {
       return Definition.EMPTY;
     }
+    Level level = new Level(node, pointer);
     return new Definition(
-        entries(pointer, "hypervisors", true),
-        string(pointer, "use_hypervisor"),
-        stringList(pointer, "filter_hypervisors_allow"),
-        entries(pointer, "prototypes", false),
-        string(pointer, "use_prototype"),
-        string(pointer, "base_image"),
-        integer(pointer, "vcpu"),
-        memory(pointer, "memory"),
-        power(pointer, "power"),
-        tags(pointer),
-        string(pointer, "description"));
+        entries(level, "hypervisors", true),
+        string(level, "use_hypervisor"),
+        stringList(level, "filter_hypervisors_allow"),
+        entries(level, "prototypes", false),
+        string(level, "use_prototype"),
+        string(level, "base_image"),
+        integer(level, "vcpu"),
+        memory(level, "memory"),
+        power(level, "power"),
+        tags(level),
+        string(level, "description"));
+  }
+
+  /**
+   * The definition object being read and its pointer. A definition sets few of its parameters, so
+   * each is looked up by key first and gets its pointer (for its origin) only when present.
+   */
+  private record Level(JsonNode node, String pointer) {
+    /** {@return the value of {@code key}; null when absent or null} */
+    JsonNode get(String key) {
+      JsonNode value = node.get(key);
+      return value == null || value.isNull() ? null : value;
+    }
+
+    String pointer(String key) {
+      return YamlDocument.child(pointer, key);
+    }
   }
 
   private Map<String, Valued<Map<String, Valued<Object>>>> entries(
-      String parent, String key, boolean hypervisor) {
-    String pointer = YamlDocument.child(parent, key);
-    JsonNode map = doc.root().at(pointer);
+      Level level, String key, boolean hypervisor) {
+    JsonNode map = level.get(key);
+    if (map == null) {
+      return Map.of();
+    }
+    String pointer = level.pointer(key);
     Map<String, Valued<Map<String, Valued<Object>>>> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : map.properties()) {
       String entryPointer = YamlDocument.child(pointer, entry.getKey());
@@ -114,41 +134,38 @@ final class DefinitionReader {
     return value.asString();
   }
 
-  private Valued<String> string(String parent, String key) {
-    String pointer = YamlDocument.child(parent, key);
-    JsonNode node = doc.root().at(pointer);
-    if (node.isMissingNode() || node.isNull()) {
+  private Valued<String> string(Level level, String key) {
+    JsonNode node = level.get(key);
+    if (node == null) {
       return null;
     }
-    return Valued.of(node.asString(), doc.origin(pointer));
+    return Valued.of(node.asString(), doc.origin(level.pointer(key)));
   }
 
-  private Valued<Integer> integer(String parent, String key) {
-    String pointer = YamlDocument.child(parent, key);
-    JsonNode node = doc.root().at(pointer);
-    if (node.isMissingNode() || node.isNull()) {
+  private Valued<Integer> integer(Level level, String key) {
+    JsonNode node = level.get(key);
+    if (node == null) {
       return null;
     }
-    return Valued.of(node.asInt(), doc.origin(pointer));
+    return Valued.of(node.asInt(), doc.origin(level.pointer(key)));
   }
 
-  private Valued<List<String>> stringList(String parent, String key) {
-    String pointer = YamlDocument.child(parent, key);
-    JsonNode node = doc.root().at(pointer);
-    if (!node.isArray()) {
+  private Valued<List<String>> stringList(Level level, String key) {
+    JsonNode node = level.get(key);
+    if (node == null || !node.isArray()) {
       return null;
     }
     List<String> items = new ArrayList<>();
     node.forEach(item -> items.add(item.asString()));
-    return Valued.of(List.copyOf(items), doc.origin(pointer));
+    return Valued.of(List.copyOf(items), doc.origin(level.pointer(key)));
   }
 
-  private Valued<MemorySize> memory(String parent, String key) {
-    String pointer = YamlDocument.child(parent, key);
-    JsonNode node = doc.root().at(pointer);
-    if (node.isMissingNode() || node.isNull()) {
+  private Valued<MemorySize> memory(Level level, String key) {
+    JsonNode node = level.get(key);
+    if (node == null) {
       return null;
     }
+    String pointer = level.pointer(key);
     MemorySize size = memoryValue(node, pointer);
     return size == null ? null : Valued.of(size, doc.origin(pointer));
   }
@@ -164,19 +181,21 @@ final class DefinitionReader {
     }
   }
 
-  private Valued<Power> power(String parent, String key) {
-    String pointer = YamlDocument.child(parent, key);
-    JsonNode node = doc.root().at(pointer);
-    if (node.isMissingNode() || node.isNull()) {
+  private Valued<Power> power(Level level, String key) {
+    JsonNode node = level.get(key);
+    if (node == null) {
       return null;
     }
     boolean on = node.isBoolean() ? node.booleanValue() : "on".equals(node.asString());
-    return Valued.of(on ? Power.ON : Power.OFF, doc.origin(pointer));
+    return Valued.of(on ? Power.ON : Power.OFF, doc.origin(level.pointer(key)));
   }
 
-  private Map<String, Valued<String>> tags(String parent) {
-    String pointer = YamlDocument.child(parent, "tags");
-    JsonNode map = doc.root().at(pointer);
+  private Map<String, Valued<String>> tags(Level level) {
+    JsonNode map = level.get("tags");
+    if (map == null) {
+      return Map.of();
+    }
+    String pointer = level.pointer("tags");
     Map<String, Valued<String>> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> tag : map.properties()) {
       String tagPointer = YamlDocument.child(pointer, tag.getKey());

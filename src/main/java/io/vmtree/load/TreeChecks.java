@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Checks that span files (SPEC §11): {@code depends_on} names existing descriptors and has no
- * cycle; {@code moved} entries lead from a name that is gone to one that exists.
+ * cycle; {@code moved} entries lead from a name that is gone to one that exists. A name whose file
+ * was rejected is neither known nor reported as unknown: its file's own errors say why.
  */
 public final class TreeChecks {
   private TreeChecks() {}
@@ -32,11 +33,12 @@ public final class TreeChecks {
         TreePath target = dependency.value();
         if (target.equals(descriptor.path())) {
           diagnostics.error(dependency.origin(), "depends_on: " + target + " depends on itself");
-        } else if (tree.folders().containsKey(target)) {
+        } else if (tree.folder(target).isPresent()) {
           diagnostics.error(
               dependency.origin(),
               "depends_on: " + target + " is a folder; name the descriptors it should wait for");
-        } else if (!tree.descriptors().containsKey(target)) {
+        } else if (tree.descriptor(target).isEmpty() && !tree.mayBeRejected(target)) {
+          // a target whose file has errors is reported at that file, not here again
           diagnostics.error(dependency.origin(), "depends_on: unknown descriptor " + target);
         }
       }
@@ -56,9 +58,10 @@ public final class TreeChecks {
     }
 
     void run() {
-      for (TreePath start : tree.descriptors().keySet()) {
-        if (!state.containsKey(start)) {
-          visit(start);
+      for (DescriptorConfig descriptor : tree.descriptors().values()) {
+        // a descriptor without dependencies closes no cycle; it is met again as a target
+        if (!descriptor.dependsOn().isEmpty() && !state.containsKey(descriptor.path())) {
+          visit(descriptor.path());
         }
       }
     }
@@ -72,7 +75,7 @@ public final class TreeChecks {
       path.add(start);
       while (!stack.isEmpty()) {
         Frame frame = stack.peek();
-        List<Valued<TreePath>> edges = tree.descriptors().get(frame.node).dependsOn();
+        List<Valued<TreePath>> edges = tree.descriptor(frame.node).orElseThrow().dependsOn();
         if (frame.next == edges.size()) {
           state.put(frame.node, 2);
           stack.pop();
@@ -81,7 +84,7 @@ public final class TreeChecks {
         }
         Valued<TreePath> edge = edges.get(frame.next++);
         TreePath to = edge.value();
-        if (!tree.descriptors().containsKey(to) || to.equals(frame.node)) {
+        if (tree.descriptor(to).isEmpty() || to.equals(frame.node)) {
           continue;
         }
         Integer seen = state.get(to);
@@ -127,7 +130,7 @@ public final class TreeChecks {
             "moved: " + move.from() + " still exists in the tree",
             "from names the old path, which must be gone");
       }
-      if (!exists(tree, move.to())) {
+      if (!exists(tree, move.to()) && !tree.mayBeRejected(move.to())) {
         diagnostics.error(move.origin(), "moved: " + move.to() + " does not exist in the tree");
       }
       if (move.from().contains(move.to()) || move.to().contains(move.from())) {
@@ -138,6 +141,6 @@ public final class TreeChecks {
   }
 
   private static boolean exists(DesiredTree tree, TreePath path) {
-    return tree.descriptors().containsKey(path) || tree.folders().containsKey(path);
+    return tree.descriptor(path).isPresent() || tree.folder(path).isPresent();
   }
 }

@@ -7,35 +7,36 @@ import io.vmtree.config.MovedEntry;
 import io.vmtree.definition.Definition;
 import io.vmtree.diag.Diagnostics;
 import io.vmtree.diag.Origin;
-import io.vmtree.tree.Names;
 import io.vmtree.tree.TreePath;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Reads a tree root directory into a {@link DesiredTree} (SPEC §2). Every sub-directory is a
  * folder; {@code _folder.yaml} describes it; every other YAML file is a descriptor. Names starting
- * with {@code .} and non-YAML files are ignored. All problems are collected, none stops the load;
- * files are parsed in parallel, since a big tree is mostly file reading.
+ * with {@code .} and non-YAML files are ignored. All problems are collected, none stops the load.
+ *
+ * <p>A big tree is mostly file reading, so the directories are listed in parallel ({@link
+ * TreeScan}), and each file is read, checked and turned into records in parallel ({@link
+ * TreeFileReader}); only placing the records, which checks names across files, is serial. No parsed
+ * document outlives its file's step, which keeps the heap small.
  */
 public final class TreeLoader {
-  private static final String FOLDER_FILE = "_folder";
-
-  private final SchemaValidator schemas;
-  private final YamlReader yaml = new YamlReader();
+  private final TreeFileReader files;
 
   /** A loader checking files against {@code schemas}. */
   public TreeLoader(SchemaValidator schemas) {
-    this.schemas = java.util.Objects.requireNonNull(schemas);
+    this.files = new TreeFileReader(Objects.requireNonNull(schemas));
   }
 
   /** {@return the tree under {@code root}, or empty when the root itself cannot be read} */
@@ -48,170 +49,107 @@ public final class TreeLoader {
               : "tree root " + root + " does not exist");
       return Optional.empty();
     }
-    List<Source> sources = new ArrayList<>();
-    scan(root, root, TreePath.ROOT, sources, diagnostics);
-    List<Parsed> parsed =
-        sources.parallelStream().map(source -> parse(source, diagnostics)).toList();
-    return Optional.of(assemble(root, parsed, diagnostics));
+    TreeScan scan = new TreeScan(root, diagnostics);
+    List<TreePath> directories = new ArrayList<>();
+    List<TreeFileReader.Result> results = new ArrayList<>();
+    for (List<TreeScan.Directory> level = scan.top(); !level.isEmpty(); ) {
+      TreeScan.Level found = scan.list(level);
+      results.addAll(
+          found.files().parallelStream().map(file -> files.read(file, diagnostics)).toList());
+      found.directories().forEach(directory -> directories.add(directory.folder()));
+      level = found.directories();
+    }
+    return Optional.of(assemble(root, directories, results, diagnostics));
   }
 
-  /** A YAML file found by the scan, and the folder it belongs to. */
-  private record Source(Path file, String relative, TreePath folder, boolean isFolderFile) {
-    String stem() {
-      String name = file.getFileName().toString();
-      return name.substring(0, name.lastIndexOf('.'));
-    }
-  }
-
-  /** A file after parsing and schema checks; {@code doc} is empty when it failed. */
-  private record Parsed(Source source, Optional<YamlDocument> doc) {}
-
-  private void scan(
-      Path root, Path dir, TreePath folder, List<Source> out, Diagnostics diagnostics) {
-    List<Path> entries;
-    try (Stream<Path> list = Files.list(dir)) {
-      entries = list.sorted().toList();
-    } catch (IOException e) {
-      diagnostics.error(Origin.ofFile(relative(root, dir) + "/"), "cannot list folder: " + e);
-      return;
-    }
-    for (Path entry : entries) {
-      String name = entry.getFileName().toString();
-      if (name.startsWith(".")) {
-        continue;
-      }
-      if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-        if (!Names.isValid(name)) {
-          diagnostics.error(Origin.ofFile(relative(root, entry) + "/"), Names.explainInvalid(name));
-          continue;
-        }
-        out.add(new Source(entry, relative(root, entry) + "/", folder.child(name), false));
-        scan(root, entry, folder.child(name), out, diagnostics);
-      } else if (isYaml(name) && Files.isRegularFile(entry)) {
-        String stem = name.substring(0, name.lastIndexOf('.'));
-        out.add(new Source(entry, relative(root, entry), folder, stem.equals(FOLDER_FILE)));
-      }
-    }
-  }
-
-  private static boolean isYaml(String name) {
-    return name.endsWith(".yaml") || name.endsWith(".yml");
-  }
-
-  private static String relative(Path root, Path file) {
-    return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-  }
-
-  private Parsed parse(Source source, Diagnostics diagnostics) {
-    if (source.relative().endsWith("/")) {
-      return new Parsed(source, Optional.empty());
-    }
-    Optional<YamlDocument> doc = yaml.read(source.file(), source.relative(), diagnostics);
-    if (doc.isPresent() && !doc.get().root().isObject()) {
-      diagnostics.error(
-          Origin.ofFile(source.relative()),
-          "expected a mapping of keys (definition, ...) at the top of the file");
-      return new Parsed(source, Optional.empty());
-    }
-    SchemaValidator.Kind kind =
-        source.isFolderFile() ? SchemaValidator.Kind.FOLDER : SchemaValidator.Kind.DESCRIPTOR;
-    if (doc.isPresent() && !schemas.validate(doc.get(), kind, diagnostics)) {
-      return new Parsed(source, Optional.empty());
-    }
-    return new Parsed(source, doc);
-  }
-
-  private DesiredTree assemble(Path root, List<Parsed> parsed, Diagnostics diagnostics) {
+  private static DesiredTree assemble(
+      Path root,
+      List<TreePath> directories,
+      List<TreeFileReader.Result> results,
+      Diagnostics diagnostics) {
     Assembly assembly = new Assembly(diagnostics);
     assembly.folders.put(
         TreePath.ROOT, new FolderConfig(TreePath.ROOT, Definition.EMPTY, Origin.ofFile("./")));
-    for (Parsed p : parsed) {
-      if (p.source().relative().endsWith("/")) {
-        assembly.addDirectory(p.source());
+    for (TreePath directory : directories) {
+      assembly.addDirectory(directory);
+    }
+    // in tree order, so that moved entries keep it and .yaml comes before .yml in a folder
+    List<TreeFileReader.FolderFile> folderFiles = new ArrayList<>();
+    for (TreeFileReader.Result result : results) {
+      if (result instanceof TreeFileReader.FolderFile file) {
+        folderFiles.add(file);
       }
     }
-    for (Parsed p : parsed) {
-      if (p.source().isFolderFile()) {
-        assembly.addFolderFile(p);
+    folderFiles.sort(Comparator.comparing(file -> file.source().folder()));
+    folderFiles.forEach(assembly::addFolderFile);
+    for (TreeFileReader.Result result : results) {
+      if (result instanceof TreeFileReader.DescriptorFile file) {
+        assembly.addDescriptorFile(file);
       }
     }
-    for (Parsed p : parsed) {
-      if (!p.source().isFolderFile() && !p.source().relative().endsWith("/")) {
-        assembly.addDescriptorFile(p);
-      }
-    }
-    return new DesiredTree(root, assembly.folders, assembly.descriptors, assembly.moved);
+    return new DesiredTree(
+        root, assembly.folders, assembly.sortedDescriptors(), assembly.moved, assembly.rejected);
   }
 
   /** The mutable state of one assembly: what was placed where, for clash checks. */
   private static final class Assembly {
     final Diagnostics diagnostics;
-    final Map<TreePath, FolderConfig> folders = new TreeMap<>();
+    final Map<TreePath, FolderConfig> folders = new HashMap<>();
+    // hashed for the clash checks; sorted once at the end (a sorted map's lookups walk memory)
     final Map<TreePath, DescriptorConfig> descriptors = new HashMap<>();
+    final List<DescriptorConfig> placed = new ArrayList<>();
     final Map<TreePath, String> folderFiles = new HashMap<>();
     final List<MovedEntry> moved = new ArrayList<>();
+    final Set<TreePath> rejected = new HashSet<>();
 
     Assembly(Diagnostics diagnostics) {
       this.diagnostics = diagnostics;
     }
 
-    void addDirectory(Source source) {
-      folders.put(
-          source.folder(),
-          new FolderConfig(source.folder(), Definition.EMPTY, Origin.ofFile(source.relative())));
+    void addDirectory(TreePath folder) {
+      folders.put(folder, new FolderConfig(folder, Definition.EMPTY, directoryOrigin(folder)));
     }
 
-    void addFolderFile(Parsed p) {
-      Source source = p.source();
-      String first = folderFiles.putIfAbsent(source.folder(), source.relative());
+    private static Origin directoryOrigin(TreePath folder) {
+      return Origin.ofFile(folder.toString().substring(1) + "/");
+    }
+
+    void addFolderFile(TreeFileReader.FolderFile file) {
+      TreePath folder = file.source().folder();
+      String first = folderFiles.putIfAbsent(folder, file.source().relative());
       if (first != null) {
         diagnostics.error(
-            Origin.ofFile(source.relative()),
-            "folder " + source.folder() + " is described twice",
+            file.source().origin(),
+            "folder " + folder + " is described twice",
             "also by " + first + "; keep one of .yaml and .yml");
         return;
       }
-      if (p.doc().isEmpty()) {
+      if (file.content().isEmpty()) {
+        rejected.add(folder);
         return;
       }
-      YamlDocument doc = p.doc().get();
-      Definition definition = new DefinitionReader(doc, diagnostics).read("/definition");
-      folders.put(
-          source.folder(),
-          new FolderConfig(source.folder(), definition, Origin.ofFile(source.relative())));
-      DescriptorReader reader = new DescriptorReader(doc, diagnostics);
-      for (Map.Entry<String, tools.jackson.databind.JsonNode> vm :
-          doc.root().path("vms").properties()) {
-        String pointer = YamlDocument.child("/vms", vm.getKey());
-        TreePath path = source.folder().child(vm.getKey());
-        place(reader.read(path, pointer, doc.origin(pointer)));
-      }
-      readMoved(doc, source.folder());
+      TreeFileReader.FolderContent content = file.content().get();
+      diagnostics.addAll(content.diagnostics());
+      folders.put(folder, new FolderConfig(folder, content.definition(), file.source().origin()));
+      content.vms().forEach(this::place);
+      moved.addAll(content.moved());
     }
 
-    void addDescriptorFile(Parsed p) {
-      Source source = p.source();
-      String name = source.stem();
-      Origin at = Origin.ofFile(source.relative());
-      if (!Names.isValid(name)) {
-        diagnostics.error(
-            at, Names.explainInvalid(name) + " (the file name is the descriptor name)");
+    void addDescriptorFile(TreeFileReader.DescriptorFile file) {
+      if (file.path().isEmpty()) {
         return;
       }
-      TreePath path = source.folder().child(name);
-      if (p.doc().isEmpty()) {
+      TreePath path = file.path().get();
+      if (file.descriptor().isEmpty()) {
+        rejected.add(path);
         // still claim the name, so that a clash with another file is reported too
-        placeholderClash(path, at);
+        DescriptorConfig other = descriptors.get(path);
+        if (other != null) {
+          duplicate(path, file.source().origin(), other.origin());
+        }
         return;
       }
-      place(new DescriptorReader(p.doc().get(), diagnostics).read(path, "", at));
-    }
-
-    private void placeholderClash(TreePath path, Origin at) {
-      DescriptorConfig other = descriptors.get(path);
-      if (other != null) {
-        duplicate(path, at, other.origin());
-      }
+      place(file.descriptor().get());
     }
 
     void place(DescriptorConfig descriptor) {
@@ -232,6 +170,18 @@ public final class TreeLoader {
         return;
       }
       descriptors.put(path, descriptor);
+      placed.add(descriptor);
+    }
+
+    /** {@return the placed descriptors by path} */
+    TreeMap<TreePath, DescriptorConfig> sortedDescriptors() {
+      // files come in nearly path order: sorting is nearly linear, and so is inserting in order
+      placed.sort(Comparator.comparing(DescriptorConfig::path));
+      TreeMap<TreePath, DescriptorConfig> sorted = new TreeMap<>();
+      for (DescriptorConfig descriptor : placed) {
+        sorted.put(descriptor.path(), descriptor);
+      }
+      return sorted;
     }
 
     private void duplicate(TreePath path, Origin at, Origin other) {
@@ -241,33 +191,6 @@ public final class TreeLoader {
           second,
           "descriptor " + path + " is defined twice",
           "also at " + first.position() + "; a descriptor is written once, inline or as a file");
-    }
-
-    void readMoved(YamlDocument doc, TreePath folder) {
-      tools.jackson.databind.JsonNode list = doc.root().path("moved");
-      for (int i = 0; i < list.size(); i++) {
-        String pointer = YamlDocument.child("/moved", i);
-        Optional<TreePath> from = movedPath(doc, pointer + "/from", folder);
-        Optional<TreePath> to = movedPath(doc, pointer + "/to", folder);
-        if (from.isPresent() && to.isPresent()) {
-          moved.add(new MovedEntry(from.get(), to.get(), doc.origin(pointer + "/from")));
-        }
-      }
-    }
-
-    private Optional<TreePath> movedPath(YamlDocument doc, String pointer, TreePath folder) {
-      String text = doc.root().at(pointer).asString();
-      try {
-        TreePath path = TreePath.parse(text, folder);
-        if (path.isRoot()) {
-          diagnostics.error(doc.origin(pointer), "moved: the root folder cannot be moved");
-          return Optional.empty();
-        }
-        return Optional.of(path);
-      } catch (IllegalArgumentException e) {
-        diagnostics.error(doc.origin(pointer), "moved: " + e.getMessage());
-        return Optional.empty();
-      }
     }
   }
 }

@@ -3,6 +3,7 @@ package io.vmtree.load;
 import io.vmtree.diag.Diagnostics;
 import io.vmtree.diag.Origin;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -26,9 +28,11 @@ import tools.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * Reads one YAML file into a {@link YamlDocument}, keeping the line and column of every key and
- * value. Scalars follow the YAML 1.2 core schema (so {@code on} and {@code yes} stay strings).
- * Every problem (syntax, duplicate keys, bad bytes, several documents, too deep or too large input)
- * becomes a diagnostic at its position; nothing escapes as an exception.
+ * value. Plain scalars follow the YAML 1.2 core schema: {@code on} and {@code yes} stay strings,
+ * {@code ~}, {@code Null} are null, {@code True} is a boolean, {@code 0x1F}, {@code 0o17} and
+ * {@code 012} (decimal) are integers, {@code .inf} and {@code .nan} are floats; quoted scalars are
+ * strings. Every problem (syntax, duplicate keys, bad bytes, several documents, too deep or too
+ * large input) becomes a diagnostic at its position; nothing escapes as an exception.
  */
 public final class YamlReader {
   /** Files larger than this are refused before parsing: a descriptor is a few hundred bytes. */
@@ -36,17 +40,29 @@ public final class YamlReader {
 
   private static final int MAX_DEPTH = 64;
 
-  // the anchor-replaying factory expands aliases (*name) into copies of what they point at
-  private final YAMLFactory factory =
-      YAMLAnchorReplayingFactory.builder()
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(MAX_DEPTH)
-                  .maxStringLength(1024 * 1024)
-                  .maxNumberLength(100)
-                  .maxDocumentLength(MAX_FILE_BYTES)
-                  .build())
-          .build();
+  /**
+   * The full YAML engine, set up on first use: when every file is plain enough for {@link
+   * SimpleYaml}, a run never loads it.
+   */
+  private static final class Engine {
+    // the anchor-replaying factory expands aliases (*name) into copies of what they point at
+    static final YAMLFactory FACTORY =
+        YAMLAnchorReplayingFactory.builder()
+            // duplicate keys are reported by the Builder, with both positions
+            .loadSettings(
+                LoadSettings.builder()
+                    .setSchema(CoreScalars.SCHEMA)
+                    .setAllowDuplicateKeys(true)
+                    .build())
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(1024 * 1024)
+                    .maxNumberLength(100)
+                    .maxDocumentLength(MAX_FILE_BYTES)
+                    .build())
+            .build();
+  }
 
   private final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
@@ -58,14 +74,15 @@ public final class YamlReader {
    */
   public Optional<YamlDocument> read(Path file, String relativeName, Diagnostics diagnostics) {
     byte[] bytes;
-    try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
+    // reading one byte past the limit tells a too large file without a separate stat
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
         diagnostics.error(
             Origin.ofFile(relativeName),
             "file is larger than " + (MAX_FILE_BYTES / 1024 / 1024) + " MiB");
         return Optional.empty();
       }
-      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       diagnostics.error(Origin.ofFile(relativeName), "cannot read file: " + e.getMessage());
       return Optional.empty();
@@ -93,8 +110,15 @@ public final class YamlReader {
       diagnostics.error(positionOf(text, nul, relativeName), "file contains a NUL byte");
       return Optional.empty();
     }
-    Builder builder = new Builder(relativeName, text);
-    try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), text)) {
+    Optional<YamlDocument> simple = SimpleYaml.parse(text, relativeName);
+    return simple.isPresent() ? simple : parseWithEngine(text, relativeName, diagnostics);
+  }
+
+  /** {@return the document in {@code text}, read by the full YAML engine} */
+  Optional<YamlDocument> parseWithEngine(
+      String text, String relativeName, Diagnostics diagnostics) {
+    Builder builder = new Builder(relativeName);
+    try (JsonParser parser = Engine.FACTORY.createParser(ObjectReadContext.empty(), text)) {
       JsonToken first = parser.nextToken();
       JsonNode root = first == null ? nodes.objectNode() : builder.value(parser, "");
       if (parser.nextToken() != null) {
@@ -171,24 +195,13 @@ public final class YamlReader {
   /** Builds the node tree while recording positions; one per file. */
   private final class Builder {
     final String file;
-    final String text;
     final Map<String, Origin> keys = new HashMap<>();
     final Map<String, Origin> values = new HashMap<>();
     final java.util.List<io.vmtree.diag.Diagnostic> diagnostics = new java.util.ArrayList<>();
     boolean failed;
 
-    Builder(String file, String text) {
+    Builder(String file) {
       this.file = file;
-      this.text = text;
-    }
-
-    /** YAML 1.2 core reads a plain {@code ~} as null; the parser hands it over as a string. */
-    boolean isPlainTilde(JsonParser parser) {
-      if (!"~".equals(parser.getString())) {
-        return false;
-      }
-      long offset = parser.currentTokenLocation().getCharOffset();
-      return offset >= 0 && offset < text.length() && text.charAt((int) offset) == '~';
     }
 
     Origin at(TokenStreamLocation location) {
@@ -204,10 +217,9 @@ public final class YamlReader {
       return switch (token) {
         case START_OBJECT -> object(parser, pointer);
         case START_ARRAY -> array(parser, pointer);
-        case VALUE_STRING ->
-            isPlainTilde(parser) ? nodes.nullNode() : nodes.stringNode(parser.getString());
-        case VALUE_NUMBER_INT -> nodes.numberNode(parser.getBigIntegerValue());
-        case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDecimalValue());
+        case VALUE_STRING -> nodes.stringNode(parser.getString());
+        case VALUE_NUMBER_INT -> nodes.numberNode(CoreScalars.integer(parser));
+        case VALUE_NUMBER_FLOAT -> CoreScalars.floating(parser, nodes);
         case VALUE_TRUE -> nodes.booleanNode(true);
         case VALUE_FALSE -> nodes.booleanNode(false);
         case VALUE_NULL -> nodes.nullNode();
