@@ -47,7 +47,7 @@ final class OperationJson {
     }
   }
 
-  /** {@return {@code op} as one line of JSON, with its trailing newline} */
+  /** {@return {@code op} as one line of JSON, without its newline} */
   static byte[] encode(Operation op) {
     Line line =
         new Line(
@@ -60,11 +60,7 @@ final class OperationJson {
             op.status().label(),
             op.result(),
             op.error());
-    byte[] json = MAPPER.writeValueAsBytes(line);
-    byte[] withNewline = new byte[json.length + 1];
-    System.arraycopy(json, 0, withNewline, 0, json.length);
-    withNewline[json.length] = '\n';
-    return withNewline;
+    return MAPPER.writeValueAsBytes(line);
   }
 
   /** {@return the operation in {@code bytes[offset, offset + length)}} */

@@ -11,7 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -31,11 +34,23 @@ final class AtomicFiles {
    * @throws StateException naming the file when it cannot be written
    */
   static void write(Path target, byte[] content) {
+    write(target, content, true);
+  }
+
+  /**
+   * Replaces {@code target} with {@code content} atomically, as {@link #write(Path, byte[])}; when
+   * not {@code durable}, without any fsync: a reader or a killed process still sees the old or the
+   * new file, but a power loss may undo it. Only for writes made durable another way (the state
+   * log).
+   */
+  static void write(Path target, byte[] content, boolean durable) {
     Path dir = target.getParent();
     for (int attempt = 1; ; attempt++) {
       try {
-        Files.createDirectories(dir);
-        replace(dir, target, content);
+        if (attempt > 1 || !Files.isDirectory(dir)) {
+          Files.createDirectories(dir);
+        }
+        replace(dir, target, content, durable);
         return;
       } catch (NoSuchFileException e) {
         // a concurrent remove() pruned the directory, then empty, before the temp file was made
@@ -52,15 +67,18 @@ final class AtomicFiles {
     return new StateException("cannot write state file " + file + ": " + reason(e), e);
   }
 
-  private static void replace(Path dir, Path target, byte[] content) throws IOException {
+  private static void replace(Path dir, Path target, byte[] content, boolean durable)
+      throws IOException {
     Path temp = dir.resolve(tempName(target.getFileName().toString()));
-    boolean replacing = Files.exists(target);
+    boolean replacing = !durable || Files.exists(target);
     try {
       try (FileChannel channel =
           FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeFully(channel, content);
-        // fdatasync: the content and the size it needs, not the timestamps
-        channel.force(false);
+        if (durable) {
+          // fdatasync: the content and the size it needs, not the timestamps
+          channel.force(false);
+        }
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
@@ -84,6 +102,48 @@ final class AtomicFiles {
     ByteBuffer buffer = ByteBuffer.wrap(content);
     while (buffer.hasRemaining()) {
       channel.write(buffer);
+    }
+  }
+
+  /**
+   * Makes every write to {@code files} (and their renames and deletes) durable: one {@code syncfs}
+   * of the filesystem holding {@code dir} through coreutils' {@code sync -f}, which costs one flush
+   * however many files were written; where that is not available (not Linux, no coreutils), an
+   * fsync of each file and of each directory holding one.
+   */
+  static void syncAll(Path dir, Collection<Path> files) {
+    if (syncFileSystem(dir)) {
+      return;
+    }
+    Set<Path> dirs = new HashSet<>();
+    for (Path file : files) {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        channel.force(false);
+      } catch (NoSuchFileException e) {
+        // removed since: its directory is synced below
+      } catch (IOException e) {
+        throw new StateException("cannot sync state file " + file + ": " + reason(e), e);
+      }
+      for (Path d = file.getParent(); d != null && d.startsWith(dir); d = d.getParent()) {
+        dirs.add(d);
+      }
+    }
+    dirs.forEach(AtomicFiles::syncDirectory);
+  }
+
+  private static boolean syncFileSystem(Path dir) {
+    try {
+      Process sync =
+          new ProcessBuilder("sync", "-f", dir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return sync.waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -40,17 +40,19 @@ final class DescriptorFiles {
     return file.resolve(fullName.name() + SUFFIX);
   }
 
-  /** Writes the descriptor's file atomically. */
-  void write(DescriptorState descriptor) {
-    AtomicFiles.write(file(descriptor.fullName()), StateCodec.encodeDescriptor(descriptor));
+  /** Writes the descriptor's file atomically; durably unless the state log covers it. */
+  void write(DescriptorState descriptor, boolean durable) {
+    AtomicFiles.write(
+        file(descriptor.fullName()), StateCodec.encodeDescriptor(descriptor), durable);
   }
 
   /**
-   * Deletes the descriptor's file and the directories it leaves empty.
+   * Deletes the descriptor's file and the directories it leaves empty; durably unless the state log
+   * covers it.
    *
    * @return false when there was no such file
    */
-  boolean delete(TreePath fullName) {
+  boolean delete(TreePath fullName, boolean durable) {
     Path file = file(fullName);
     try {
       if (!Files.deleteIfExists(file)) {
@@ -60,7 +62,9 @@ final class DescriptorFiles {
       throw new StateException(
           "cannot delete state file " + file + ": " + AtomicFiles.reason(e), e);
     }
-    AtomicFiles.syncDirectory(file.getParent());
+    if (durable) {
+      AtomicFiles.syncDirectory(file.getParent());
+    }
     prune(file.getParent());
     return true;
   }

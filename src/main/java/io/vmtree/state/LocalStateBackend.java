@@ -5,12 +5,16 @@ import io.vmtree.ops.JsonlJournal;
 import io.vmtree.tree.TreePath;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,14 +30,18 @@ import java.util.function.Predicate;
  * DIR/folders.json                 {"format_version": 1, "folders": ["/lab", "/lab/db"]} (sorted)
  * DIR/descriptors/lab/db/pg1.json  one file per descriptor, named after its full name
  * DIR/journal.jsonl                the operation journal, one JSON object per line
+ * DIR/wal.jsonl                    descriptor writes not yet made durable in their files
  * DIR/lock.json                    the holder of the lock, while it is held
  * </pre>
  *
- * <p>Every file but the journal is replaced atomically (temp file, fsync, rename, directory fsync),
- * so a reader or a crash sees the old file or the new one. Saving a descriptor writes its own file
- * and {@code meta.json}, nothing else, whatever the number of descriptors. A change writes the
- * changed file first and raises the serial after it: a reader that records the serial before
- * reading the descriptors never records a serial newer than what it read.
+ * <p>Every file but the logs is replaced atomically (temp file, rename), so a reader or a crash
+ * sees the old file or the new one. Saving a descriptor appends it to the write-ahead log ({@link
+ * StateLog}: one fsync shared by parallel writers) and replaces its own file, nothing else,
+ * whatever the number of descriptors; releasing the lock makes the files durable (one filesystem
+ * sync) and empties the log, and readers lay whatever the log still holds over the files. {@code
+ * meta.json} and {@code folders.json} are fsynced file by file. A change writes the changed file
+ * first and raises the serial after it: a reader that records the serial before reading the
+ * descriptors never records a serial newer than what it read.
  *
  * <p>Descriptor files of different paths are written concurrently; {@code meta.json} and {@code
  * folders.json} are updated under one lock per directory in this JVM. Across processes only the
@@ -46,7 +54,8 @@ public final class LocalStateBackend implements StateBackend {
   /** Where the state lives when {@code --state} is not given. */
   public static final Path DEFAULT_DIR = Path.of("state");
 
-  private static final ConcurrentMap<Path, Object> META_LOCKS = new ConcurrentHashMap<>();
+  // what every instance on one directory in this JVM shares (tests and the service open several)
+  private static final ConcurrentMap<Path, Shared> SHARED = new ConcurrentHashMap<>();
 
   /** Operation ids reserved per write of meta.json while locked. */
   private static final long ID_BLOCK = 256;
@@ -57,6 +66,9 @@ public final class LocalStateBackend implements StateBackend {
   private final DescriptorFiles descriptors;
   private final LockFile lockFile;
   private final JsonlJournal journal;
+  private final StateLog log;
+  private final Object[] pathLocks;
+  private final Set<Path> logged;
   private final Object metaLock;
   private final String freshLineage = UUID.randomUUID().toString();
 
@@ -78,7 +90,34 @@ public final class LocalStateBackend implements StateBackend {
     this.descriptors = new DescriptorFiles(dir.resolve("descriptors"));
     this.lockFile = new LockFile(dir.resolve("lock.json"));
     this.journal = new JsonlJournal(dir.resolve("journal.jsonl"));
-    this.metaLock = META_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object());
+    this.log = new StateLog(dir.resolve("wal.jsonl"));
+    Shared shared = SHARED.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Shared());
+    this.metaLock = shared.metaLock;
+    this.pathLocks = shared.pathLocks;
+    this.logged = shared.logged;
+  }
+
+  /**
+   * The in-process side of one state directory.
+   *
+   * @param metaLock guards meta.json, folders.json and the lock's group commit
+   * @param pathLocks serialize writes of one path, so that its log records and its file change in
+   *     the same order
+   * @param logged the files written since the log was last emptied: what releasing the lock makes
+   *     durable
+   */
+  private record Shared(Object metaLock, Object[] pathLocks, Set<Path> logged) {
+    Shared() {
+      this(new Object(), newLocks(64), ConcurrentHashMap.newKeySet());
+    }
+
+    private static Object[] newLocks(int count) {
+      Object[] locks = new Object[count];
+      for (int i = 0; i < count; i++) {
+        locks[i] = new Object();
+      }
+      return locks;
+    }
   }
 
   /** {@return the state in {@code dir}; nothing is read or created until it is used} */
@@ -118,24 +157,44 @@ public final class LocalStateBackend implements StateBackend {
     synchronized (metaLock) {
       meta = held != null ? Optional.of(held) : readMeta();
     }
+    // the files first, then the log: a record read from the log is never older than the file
+    NavigableMap<TreePath, DescriptorState> all = descriptors.readAll();
+    log.overlay(all);
     return new StateSnapshot(
         meta.map(StateCodec.Meta::lineage).orElse(freshLineage),
         meta.map(StateCodec.Meta::serial).orElse(0L),
-        descriptors.readAll(),
+        all,
         readFolders());
   }
 
   @Override
   public void put(DescriptorState descriptor) {
-    descriptors.write(Objects.requireNonNull(descriptor, "descriptor"));
+    TreePath path = Objects.requireNonNull(descriptor, "descriptor").fullName();
+    Path file = descriptors.file(path);
+    synchronized (pathLock(path)) {
+      log.put(descriptor);
+      descriptors.write(descriptor, false);
+      logged.add(file);
+    }
     raiseSerial();
   }
 
   @Override
   public void remove(TreePath fullName) {
-    if (descriptors.delete(Objects.requireNonNull(fullName, "fullName"))) {
-      raiseSerial();
+    Path file = descriptors.file(Objects.requireNonNull(fullName, "fullName"));
+    synchronized (pathLock(fullName)) {
+      if (!Files.exists(file)) {
+        return;
+      }
+      log.remove(fullName);
+      descriptors.delete(fullName, false);
+      logged.add(file);
     }
+    raiseSerial();
+  }
+
+  private Object pathLock(TreePath path) {
+    return pathLocks[Math.floorMod(path.hashCode(), pathLocks.length)];
   }
 
   @Override
@@ -176,6 +235,7 @@ public final class LocalStateBackend implements StateBackend {
     StateLock lock = lockFile.acquire(Objects.requireNonNull(who, "who"));
     try {
       AtomicFiles.deleteTemps(dir);
+      replayLog();
       synchronized (metaLock) {
         held = currentMeta();
         serialReserved = false;
@@ -198,6 +258,7 @@ public final class LocalStateBackend implements StateBackend {
       @Override
       public void close() {
         try {
+          checkpoint();
           synchronized (metaLock) {
             if (held != null && (serialReserved || idsReservedUpTo > held.nextOperationId())) {
               writeMeta(held);
@@ -219,6 +280,36 @@ public final class LocalStateBackend implements StateBackend {
   @Override
   public void forceUnlock(String id) {
     lockFile.forceUnlock(Objects.requireNonNull(id, "id"));
+  }
+
+  /**
+   * Writes into the files, durably, what a log left by a killed holder still holds (a power loss
+   * may have undone its unsynced file writes), then empties the log.
+   */
+  private void replayLog() {
+    if (log.isEmpty()) {
+      return;
+    }
+    log.records()
+        .forEach(
+            (path, record) -> {
+              if (record.isPresent()) {
+                descriptors.write(record.get(), true);
+              } else {
+                descriptors.delete(path, true);
+              }
+            });
+    log.truncate();
+  }
+
+  /** Makes the files written under the lock durable, then empties the log. */
+  private void checkpoint() {
+    if (logged.isEmpty()) {
+      return;
+    }
+    AtomicFiles.syncAll(dir, List.copyOf(logged));
+    log.truncate();
+    logged.clear();
   }
 
   private void changeFolders(TreePath path, Predicate<NavigableSet<TreePath>> change) {

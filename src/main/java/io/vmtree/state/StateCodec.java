@@ -34,6 +34,9 @@ final class StateCodec {
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .build();
   private static final ObjectReader OBJECT_READER = MAPPER.readerFor(Map.class);
+  // one line per record in the write-ahead log
+  private static final tools.jackson.databind.ObjectWriter LINE_WRITER =
+      MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
   private StateCodec() {}
 
@@ -76,6 +79,8 @@ final class StateCodec {
       String outcome,
       Map<String, Object> result) {}
 
+  private record RemovedLine(int formatVersion, String removed) {}
+
   private record LifecycleFile(
       boolean preventDestroy, boolean keepDisks, List<String> ignoreChanges, boolean allowReboot) {}
 
@@ -101,26 +106,55 @@ final class StateCodec {
   }
 
   static byte[] encodeDescriptor(DescriptorState d) {
+    return write(descriptorFile(d));
+  }
+
+  /** {@return the descriptor as {@link #encodeDescriptor} does, on one line, without newline} */
+  static byte[] encodeDescriptorLine(DescriptorState d) {
+    return LINE_WRITER.writeValueAsBytes(descriptorFile(d));
+  }
+
+  private static DescriptorFile descriptorFile(DescriptorState d) {
     Lifecycle l = d.lifecycle();
-    return write(
-        new DescriptorFile(
-            FORMAT_VERSION,
-            d.fullName().toString(),
-            d.status().label(),
-            d.vmId(),
-            d.hypervisor(),
-            d.localDefinition(),
-            d.deployedConfig(),
-            d.lastError(),
-            encodeOperation(d.lastOperation()),
-            new LifecycleFile(
-                l.preventDestroy(), l.keepDisks(), l.ignoreChanges(), l.allowReboot()),
-            strings(d.dependsOn()),
-            encodeOperation(d.pending())));
+    return new DescriptorFile(
+        FORMAT_VERSION,
+        d.fullName().toString(),
+        d.status().label(),
+        d.vmId(),
+        d.hypervisor(),
+        d.localDefinition(),
+        d.deployedConfig(),
+        d.lastError(),
+        encodeOperation(d.lastOperation()),
+        new LifecycleFile(l.preventDestroy(), l.keepDisks(), l.ignoreChanges(), l.allowReboot()),
+        strings(d.dependsOn()),
+        encodeOperation(d.pending()));
+  }
+
+  /** {@return a line of the state log for the removal of {@code fullName}, without newline} */
+  static byte[] encodeRemovedLine(TreePath fullName) {
+    return LINE_WRITER.writeValueAsBytes(new RemovedLine(FORMAT_VERSION, fullName.toString()));
+  }
+
+  /**
+   * {@return a line of the state log: the path it is about, and the descriptor, or empty for a
+   * removal}
+   */
+  static Map.Entry<TreePath, java.util.Optional<DescriptorState>> decodeLogLine(
+      Path where, byte[] bytes) {
+    JsonFields f = readVersioned(where, bytes);
+    if (f.optionalString("removed") != null) {
+      return Map.entry(f.path("removed"), java.util.Optional.empty());
+    }
+    DescriptorState descriptor = descriptor(f);
+    return Map.entry(descriptor.fullName(), java.util.Optional.of(descriptor));
   }
 
   static DescriptorState decodeDescriptor(Path file, byte[] bytes) {
-    JsonFields f = readVersioned(file, bytes);
+    return descriptor(readVersioned(file, bytes));
+  }
+
+  private static DescriptorState descriptor(JsonFields f) {
     JsonFields l = f.nested("lifecycle");
     return new DescriptorState(
         f.path("full_name"),

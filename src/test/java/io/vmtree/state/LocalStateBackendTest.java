@@ -1,5 +1,6 @@
 package io.vmtree.state;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -477,5 +478,69 @@ class LocalStateBackendTest {
     assertThrows(IllegalArgumentException.class, () -> state.putFolder(TreePath.ROOT));
     assertThrows(IllegalArgumentException.class, () -> state.put(minimal("/")));
     assertEquals(new TreeMap<>(), state.read().descriptors());
+  }
+
+  @Test
+  void writesUnderTheLockGoThroughTheLogWhichIsEmptiedWhenTheLockIsReleased() throws Exception {
+    LocalStateBackend state = state();
+    Path wal = dir.resolve("wal.jsonl");
+    try (StateBackend.StateLock lock = state.lock(LocalStateBackend.currentProcess("test"))) {
+      state.put(full("/lab/db/pg1"));
+      state.put(minimal("/lab/web1"));
+      state.remove(TreePath.of("/lab/web1"));
+      List<String> lines = Files.readAllLines(wal);
+      assertEquals(3, lines.size(), "one line per write");
+      assertTrue(lines.get(0).contains("\"full_name\":\"/lab/db/pg1\""), lines.get(0));
+      assertTrue(lines.get(2).contains("\"removed\":\"/lab/web1\""), lines.get(2));
+    }
+    assertEquals(0, Files.size(wal), "released: the files are durable, the log is empty");
+    assertEquals(
+        List.of(TreePath.of("/lab/db/pg1")), List.copyOf(state.read().descriptors().keySet()));
+    assertEquals(
+        full("/lab/db/pg1"),
+        LocalStateBackend.of(dir).read().descriptors().get(TreePath.of("/lab/db/pg1")));
+  }
+
+  @Test
+  void aLogLeftByAKilledHolderIsReadOverTheFilesAndReplayedByTheNextLock() throws Exception {
+    LocalStateBackend first = state();
+    try (StateBackend.StateLock lock = first.lock(LocalStateBackend.currentProcess("test"))) {
+      first.put(minimal("/lab/db/pg1"));
+      first.put(minimal("/lab/old"));
+    }
+    // what a power loss after the log's fsync but before the files reached the disk leaves:
+    // the log holds the newer records, the files the older ones
+    Path wal = dir.resolve("wal.jsonl");
+    Files.write(
+        wal,
+        (new String(StateCodec.encodeDescriptorLine(full("/lab/db/pg1")), UTF_8)
+                + "\n"
+                + new String(StateCodec.encodeRemovedLine(TreePath.of("/lab/old")), UTF_8)
+                + "\n"
+                + "{\"format_version\":1,\"full_na")
+            .getBytes(UTF_8));
+
+    LocalStateBackend next = LocalStateBackend.of(dir);
+    assertEquals(
+        Map.of(TreePath.of("/lab/db/pg1"), full("/lab/db/pg1")),
+        next.read().descriptors(),
+        "a reader lays the log over the files and skips a torn last line");
+    try (StateBackend.StateLock lock = next.lock(LocalStateBackend.currentProcess("test"))) {
+      assertEquals(0, Files.size(wal), "the next holder writes the records into the files");
+      assertFalse(Files.exists(dir.resolve("descriptors/lab/old.json")));
+      assertEquals(
+          full("/lab/db/pg1"),
+          StateCodec.decodeDescriptor(
+              dir, Files.readAllBytes(dir.resolve("descriptors/lab/db/pg1.json"))));
+    }
+  }
+
+  @Test
+  void aCorruptLineInTheLogIsAnErrorNamingTheFileAndLine() throws Exception {
+    state().put(minimal("/lab/web1"));
+    Files.writeString(
+        dir.resolve("wal.jsonl"), "not json\n", java.nio.file.StandardOpenOption.APPEND);
+    StateException e = assertThrows(StateException.class, () -> state().read());
+    assertTrue(e.getMessage().contains("wal.jsonl:2"), e.getMessage());
   }
 }

@@ -1,0 +1,283 @@
+package io.vmtree.ops;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * An append-only file of lines, durable line by line: {@link #append} returns once its line is on
+ * disk. Parallel appends share one {@code fdatasync} (group commit), so a hundred threads appending
+ * at once cost a few syncs, not a hundred. A last line without its newline is what a writer killed
+ * mid-line leaves: {@link #lines} skips it, and the next append first completes or cuts it.
+ *
+ * <p>The journal of operations and the state's write-ahead log are both line logs.
+ */
+public final class LineLog {
+  private static final int CHUNK = 8192;
+
+  private final Path file;
+  private final Predicate<byte[]> complete;
+  private final Object syncLock = new Object();
+  // guarded by this: the open append channel and the bytes written through it
+  private FileChannel channel;
+  private long written;
+  // guarded by syncLock: the bytes known to be on disk
+  private long synced;
+
+  /**
+   * A log in {@code file}; nothing is created until the first append.
+   *
+   * @param complete tells whether a last line left without its newline is whole (then it is kept
+   *     and terminated) or torn (then it is cut)
+   */
+  public LineLog(Path file, Predicate<byte[]> complete) {
+    this.file = Objects.requireNonNull(file, "file");
+    this.complete = Objects.requireNonNull(complete, "complete");
+  }
+
+  /** {@return the file} */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Appends {@code line} (without its newline) under a short lock, then syncs by group commit: one
+   * {@code force} covers every line written before it, so parallel appends do not queue behind each
+   * other's fsync.
+   *
+   * @throws IOException when the file cannot be written; the channel is dropped, the next append
+   *     reopens it
+   */
+  public void append(byte[] line) throws IOException {
+    byte[] terminated = new byte[line.length + 1];
+    System.arraycopy(line, 0, terminated, 0, line.length);
+    terminated[line.length] = '\n';
+    FileChannel channel;
+    long end;
+    try {
+      synchronized (this) {
+        channel = open();
+        ByteBuffer buffer = ByteBuffer.wrap(terminated);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        written += terminated.length;
+        end = written;
+      }
+      synchronized (syncLock) {
+        if (synced < end) {
+          long upTo;
+          synchronized (this) {
+            upTo = written;
+          }
+          channel.force(false);
+          synced = upTo;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        closeQuietly();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@return every line, in order, without newlines}: a last line without its newline counts only
+   * when it is complete (a writer killed between the line and its newline), not when it is torn or
+   * still being written; blank lines are skipped
+   */
+  public List<Line> lines() throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    List<Line> lines = new ArrayList<>();
+    int start = 0;
+    for (int number = 1; start < bytes.length; number++) {
+      int end = indexOf(bytes, (byte) '\n', start);
+      if (end < 0) {
+        byte[] tail = java.util.Arrays.copyOfRange(bytes, start, bytes.length);
+        if (!blank(tail, 0, tail.length) && complete.test(tail)) {
+          lines.add(new Line(number, tail, 0, tail.length));
+        }
+        break;
+      }
+      if (!blank(bytes, start, end)) {
+        lines.add(new Line(number, bytes, start, end - start));
+      }
+      start = end + 1;
+    }
+    return lines;
+  }
+
+  /** Empties the log durably; only for its single writer, when nothing appends. */
+  public synchronized void truncate() throws IOException {
+    closeQuietly();
+    if (!Files.exists(file)) {
+      return;
+    }
+    try (FileChannel truncating = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      truncating.truncate(0);
+      truncating.force(true);
+    }
+  }
+
+  /** {@return true when the log has no bytes (or no file)} */
+  public boolean isEmpty() throws IOException {
+    try {
+      return Files.size(file) == 0;
+    } catch (NoSuchFileException e) {
+      return true;
+    }
+  }
+
+  /** Closes the append channel; a later append reopens it. */
+  public synchronized void close() {
+    closeQuietly();
+  }
+
+  /**
+   * One line of the log.
+   *
+   * @param number its 1-based line number in the file
+   */
+  public record Line(int number, byte[] bytes, int offset, int length) {}
+
+  private FileChannel open() throws IOException {
+    if (channel != null) {
+      return channel;
+    }
+    repairTail();
+    Path dir = file.toAbsolutePath().getParent();
+    boolean created = !Files.exists(file);
+    Files.createDirectories(dir);
+    channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    written = channel.size();
+    synchronized (syncLock) {
+      synced = written;
+    }
+    if (created) {
+      syncDirectory(dir);
+    }
+    return channel;
+  }
+
+  private void closeQuietly() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // the channel is being dropped after a failure already reported, or at the end
+      }
+      channel = null;
+    }
+  }
+
+  /** Completes or cuts a last line left without its newline by a writer killed mid-line. */
+  private void repairTail() throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try (FileChannel repairing =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = repairing.size();
+      if (size == 0 || byteAt(repairing, size - 1) == '\n') {
+        return;
+      }
+      long lineStart = lastLineStart(repairing, size);
+      ByteBuffer tail = ByteBuffer.allocate(Math.toIntExact(size - lineStart));
+      readFully(repairing, tail, lineStart);
+      if (complete.test(tail.array())) {
+        repairing.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+      } else {
+        repairing.truncate(lineStart);
+      }
+      repairing.force(false);
+    }
+  }
+
+  private static long lastLineStart(FileChannel channel, long size) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+    long end = size;
+    while (end > 0) {
+      long begin = Math.max(0, end - CHUNK);
+      chunk.clear().limit((int) (end - begin));
+      readFully(channel, chunk, begin);
+      for (int i = chunk.limit() - 1; i >= 0; i--) {
+        if (chunk.get(i) == '\n') {
+          return begin + i + 1;
+        }
+      }
+      end = begin;
+    }
+    return 0;
+  }
+
+  private static byte byteAt(FileChannel channel, long position) throws IOException {
+    ByteBuffer one = ByteBuffer.allocate(1);
+    readFully(channel, one, position);
+    return one.get(0);
+  }
+
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, position + buffer.position()) < 0) {
+        throw new IOException("the file shrank while it was read");
+      }
+    }
+  }
+
+  /** {@return why {@code e} happened, in a few lowercase words} */
+  public static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason().toLowerCase(Locale.ROOT);
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean blank(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!Character.isWhitespace(bytes[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      dirChannel.force(true);
+    } catch (IOException e) {
+      // some filesystems cannot sync a directory; the file itself is synced
+    }
+  }
+}
