@@ -102,19 +102,19 @@ final class StepRunner {
    */
   Operation run(Change change, Operation op) {
     Operation running = op.running(clock.instant());
-    state.journal().append(running);
+    state.journal().appendDeferred(running);
     listener.started(change, running);
     try {
       Map<String, Object> result = execute(change, running);
       Operation done = running.succeeded(clock.instant(), result);
-      state.journal().append(done);
+      state.journal().appendDeferred(done);
       listener.finished(change, done);
       return done;
     } catch (RuntimeException e) {
       String message = message(change, e);
       Operation failed = running.ended(clock.instant(), OperationStatus.FAILED, message);
       recordFailure(change, failed, e);
-      state.journal().append(failed);
+      state.journal().appendDeferred(failed);
       failures.put(failed.id(), failed);
       listener.finished(change, failed);
       throw new StepFailure(message, e);
@@ -129,7 +129,7 @@ final class StepRunner {
   /** Journals a change that was not run, with why. */
   Operation skip(Change change, Operation op, String why) {
     Operation skipped = op.ended(clock.instant(), OperationStatus.SKIPPED, why);
-    state.journal().append(skipped);
+    state.journal().appendDeferred(skipped);
     listener.finished(change, skipped);
     return skipped;
   }
@@ -344,9 +344,13 @@ final class StepRunner {
         description == null ? null : description.toString());
   }
 
+  /**
+   * Records the intent on the descriptor, durably, before the hypervisor is called: the one write
+   * of a step that must be on disk before it goes on (a crash after the call is resolved from it).
+   */
   private void markPending(DescriptorState before, Operation op, Map<String, Object> config) {
     Map<String, Object> intent = config == null ? Map.of() : Map.of("config", config);
-    save(
+    saveDurably(
         new DescriptorState(
             before.fullName(),
             before.status(),
@@ -449,7 +453,16 @@ final class StepRunner {
         result);
   }
 
+  /**
+   * Saves a step's outcome: visible at once, durable by the next intent or when the lock is
+   * released; no hypervisor call waits on it, and a crash before it is resolved from the intent.
+   */
   private void save(DescriptorState descriptor) {
+    state.putDeferred(descriptor);
+    current.put(descriptor.fullName(), descriptor);
+  }
+
+  private void saveDurably(DescriptorState descriptor) {
     state.put(descriptor);
     current.put(descriptor.fullName(), descriptor);
   }

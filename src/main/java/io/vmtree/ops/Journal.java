@@ -12,6 +12,16 @@ public interface Journal {
   /** Appends {@code operation}'s current record durably (flushed and synced). */
   void append(Operation operation);
 
+  /**
+   * Appends {@code operation}'s current record now (readers see it), to be synced by the next
+   * {@link #append} or {@link #sync}: for the many lines of an apply, whose durable intent is the
+   * descriptor's pending mark in the state.
+   */
+  void appendDeferred(Operation operation);
+
+  /** Puts every record appended so far on disk. */
+  void sync();
+
   /** {@return the current record of every operation, by increasing id} */
   List<Operation> list();
 

@@ -39,6 +39,26 @@ public final class JsonlJournal implements Journal {
   }
 
   @Override
+  public void appendDeferred(Operation operation) {
+    byte[] line = OperationJson.encode(Objects.requireNonNull(operation, "operation"));
+    try {
+      log.write(line);
+    } catch (IOException e) {
+      throw new JournalException(
+          "cannot append to journal " + log.file() + ": " + LineLog.reason(e), e);
+    }
+  }
+
+  @Override
+  public void sync() {
+    try {
+      log.sync();
+    } catch (IOException e) {
+      throw new JournalException("cannot sync journal " + log.file() + ": " + LineLog.reason(e), e);
+    }
+  }
+
+  @Override
   public List<Operation> list() {
     return List.copyOf(fold().values());
   }

@@ -52,36 +52,71 @@ public final class LineLog {
   }
 
   /**
-   * Appends {@code line} (without its newline) under a short lock, then syncs by group commit: one
-   * {@code force} covers every line written before it, so parallel appends do not queue behind each
-   * other's fsync.
+   * Appends {@code line} (without its newline) and returns once it is on disk: written under a
+   * short lock, then synced by group commit — one {@code force} covers every line written before
+   * it, so parallel appends do not queue behind each other's fsync.
    *
    * @throws IOException when the file cannot be written; the channel is dropped, the next append
    *     reopens it
    */
   public void append(byte[] line) throws IOException {
+    syncUpTo(write(line));
+  }
+
+  /**
+   * Appends {@code line} (without its newline) and returns at once: readers see it, and it is on
+   * disk after the next {@link #append} or {@link #sync} of this log returns.
+   *
+   * @return the end of the line in the file
+   */
+  public long write(byte[] line) throws IOException {
     byte[] terminated = new byte[line.length + 1];
     System.arraycopy(line, 0, terminated, 0, line.length);
     terminated[line.length] = '\n';
-    FileChannel channel;
-    long end;
     try {
       synchronized (this) {
-        channel = open();
+        FileChannel open = open();
         ByteBuffer buffer = ByteBuffer.wrap(terminated);
         while (buffer.hasRemaining()) {
-          channel.write(buffer);
+          open.write(buffer);
         }
         written += terminated.length;
-        end = written;
+        return written;
       }
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        closeQuietly();
+      }
+      throw e;
+    }
+  }
+
+  /** Puts every line written so far on disk. */
+  public void sync() throws IOException {
+    long end;
+    synchronized (this) {
+      if (channel == null) {
+        return;
+      }
+      end = written;
+    }
+    syncUpTo(end);
+  }
+
+  private void syncUpTo(long end) throws IOException {
+    try {
       synchronized (syncLock) {
         if (synced < end) {
+          FileChannel open;
           long upTo;
           synchronized (this) {
+            open = channel;
             upTo = written;
           }
-          channel.force(false);
+          if (open == null) {
+            throw new IOException("the log was closed before its lines were synced");
+          }
+          open.force(false);
           synced = upTo;
         }
       }

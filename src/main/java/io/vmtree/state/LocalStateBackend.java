@@ -169,10 +169,23 @@ public final class LocalStateBackend implements StateBackend {
 
   @Override
   public void put(DescriptorState descriptor) {
+    save(descriptor, true);
+  }
+
+  @Override
+  public void putDeferred(DescriptorState descriptor) {
+    save(descriptor, false);
+  }
+
+  private void save(DescriptorState descriptor, boolean durable) {
     TreePath path = Objects.requireNonNull(descriptor, "descriptor").fullName();
     Path file = descriptors.file(path);
     synchronized (pathLock(path)) {
-      log.put(descriptor);
+      if (durable) {
+        log.put(descriptor);
+      } else {
+        log.putDeferred(descriptor);
+      }
       descriptors.write(descriptor, false);
       logged.add(file);
     }
@@ -302,11 +315,14 @@ public final class LocalStateBackend implements StateBackend {
     log.truncate();
   }
 
-  /** Makes the files written under the lock durable, then empties the log. */
+  /** Makes the journal and the files written under the lock durable, then empties the log. */
   private void checkpoint() {
+    journal.sync();
     if (logged.isEmpty()) {
       return;
     }
+    // the log first: should the sync of the files fail, it still holds every record
+    log.sync();
     AtomicFiles.syncAll(dir, List.copyOf(logged));
     log.truncate();
     logged.clear();

@@ -17,8 +17,18 @@ public interface StateBackend {
    */
   StateSnapshot read();
 
-  /** Saves one descriptor; costs the same whatever the number of descriptors. */
+  /**
+   * Saves one descriptor, durably once this returns; costs the same whatever the number of
+   * descriptors.
+   */
   void put(DescriptorState descriptor);
+
+  /**
+   * Saves one descriptor: readers see it at once, and it is durable after the next {@link #put}
+   * returns or the lock is released. For writes that no hypervisor call waits on (a step's outcome,
+   * a provision); the intent written before a call must be a {@link #put}.
+   */
+  void putDeferred(DescriptorState descriptor);
 
   /** Forgets one descriptor. */
   void remove(TreePath fullName);

@@ -42,6 +42,29 @@ final class StateLog {
     append(StateCodec.encodeDescriptorLine(descriptor));
   }
 
+  /**
+   * Appends {@code descriptor} and returns at once; the line is on disk after the next {@link
+   * #put}, {@link #remove} or {@link #sync}.
+   */
+  void putDeferred(DescriptorState descriptor) {
+    try {
+      log.write(StateCodec.encodeDescriptorLine(descriptor));
+    } catch (IOException e) {
+      throw new StateException(
+          "cannot write the state log " + log.file() + ": " + LineLog.reason(e), e);
+    }
+  }
+
+  /** Puts every line appended so far on disk. */
+  void sync() {
+    try {
+      log.sync();
+    } catch (IOException e) {
+      throw new StateException(
+          "cannot sync the state log " + log.file() + ": " + LineLog.reason(e), e);
+    }
+  }
+
   /** Appends the removal of {@code fullName}; returns once the line is on disk. */
   void remove(TreePath fullName) {
     append(StateCodec.encodeRemovedLine(fullName));
