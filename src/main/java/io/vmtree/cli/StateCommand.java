@@ -215,8 +215,8 @@ final class StateCommand implements Runnable {
                   + edit.removedFolders().size()
                   + " folder(s) (operation "
                   + edit.operation().id()
-                  + "); nothing was destroyed. Remove their files from the tree too:"
-                  + " otherwise the next plan provisions and deploys them again.");
+                  + "); nothing was destroyed. If their files are still in the tree, remove"
+                  + " them too: otherwise the next plan provisions and deploys them again.");
       return ExitCodes.OK;
     }
   }

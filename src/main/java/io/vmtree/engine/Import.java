@@ -69,7 +69,9 @@ final class Import {
     }
     ComputedDefinition computed = validation.computed().get(path);
     String hypervisor = computed.string("use_hypervisor").orElseThrow();
-    hypervisors.register(computed.config());
+    // the raw values, as plan registers them: a literal password still connects (it is masked
+    // only in what is stored and shown)
+    hypervisors.register(computed.values());
     try (StateBackend.StateLock lock = state.lock(who)) {
       StateSnapshot snapshot = state.read();
       DescriptorState previous = snapshot.descriptors().get(path);
