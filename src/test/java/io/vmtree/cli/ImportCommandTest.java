@@ -165,6 +165,23 @@ class ImportCommandTest {
   }
 
   @Test
+  void aLiteralPasswordNeverReachesTheStateOrTheOutput() throws java.io.IOException {
+    s.write(
+        "_folder.yaml",
+        EngineScenario.rootFolder("latency_ms: 0, user: admin, password: hunter2-literal"));
+
+    CliRun run = s.ok("import", "TREE", "/lab/pg1", legacy);
+
+    assertTrue(!run.all().contains("hunter2"), run::all);
+    String file = java.nio.file.Files.readString(s.state().resolve("descriptors/lab/pg1.json"));
+    assertTrue(!file.contains("hunter2"), file);
+    assertEquals(
+        "(sensitive)",
+        ((Map<?, ?>) s.stateDescriptor("/lab/pg1").get("deployed_config")).get("password"));
+    assertTrue(!s.ok("state", "show", "/lab/pg1").out().contains("hunter2"));
+  }
+
+  @Test
   void aVmCarryingItsOwnPathAsMarkerIsImportedBackAfterStateRm() {
     s.apply();
     String pg = s.stateDescriptor("/lab/pg1").get("vm_id").toString();
