@@ -230,6 +230,15 @@ final class StateTools {
     if (live.size() > 5) {
       which.append(", and ").append(live.size() - 5).append(" more");
     }
+    StringBuilder entries = new StringBuilder();
+    for (DescriptorState d : live.subList(0, Math.min(5, live.size()))) {
+      entries
+          .append("\n    - {from: ")
+          .append(d.fullName())
+          .append(", to: ")
+          .append(rebase(d.fullName(), from, to))
+          .append("}");
+    }
     throw refused(
         "cannot move "
             + from
@@ -237,13 +246,9 @@ final class StateTools {
             + which
             + ". state mv only renames provisioned descriptors, since a VM carries its path as"
             + " name, folder and marker. To move a deployed VM, add to _folder.yaml\n"
-            + "  moved:\n"
-            + "    - {from: "
-            + from
-            + ", to: "
-            + to
-            + "}\n"
-            + "rename its file, then plan and apply: the VM is moved along with the state");
+            + "  moved:"
+            + entries
+            + "\nrename the files, then plan and apply: the VM is moved along with the state");
   }
 
   private static List<DescriptorState> descriptorsOf(StateView view) {

@@ -242,6 +242,8 @@ class StateCommandTest {
     CliRun folder = s.expect(1, "state", "mv", "/lab", "/prod");
     assertTrue(folder.err().contains("/lab/db/pg1 is deployed"), folder::all);
     assertTrue(folder.err().contains("/lab/web1 is deployed"), folder::all);
+    assertTrue(folder.err().contains("- {from: /lab/db/pg1, to: /prod/db/pg1}"), folder::all);
+    assertTrue(folder.err().contains("- {from: /lab/web1, to: /prod/web1}"), folder::all);
     assertNotNull(s.stateDescriptor("/lab/spare/s1"), "a refused move moves nothing");
   }
 
