@@ -8,13 +8,10 @@ import io.vmtree.graph.Walker;
 import io.vmtree.ops.Operation;
 import io.vmtree.plan.Change;
 import io.vmtree.plan.Plan;
-import io.vmtree.state.DescriptorState;
 import io.vmtree.state.StateBackend;
 import io.vmtree.state.StateSnapshot;
-import io.vmtree.tree.TreePath;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +58,7 @@ public final class Applier {
     Map<Change, Operation> operations = new LinkedHashMap<>();
     List<Operation> finished = new ArrayList<>();
     Plan runnable = withoutBlocked(plan, runner, finished);
-    Dag<Change> graph = ApplyGraph.of(runnable, dependsOn(snapshot));
+    Dag<Change> graph = ApplyGraph.of(runnable, ApplyGraph.dependsOnInState(snapshot));
     for (Change change : graph.topologicalOrder()) {
       operations.put(change, runner.submit(change));
     }
@@ -119,13 +116,5 @@ public final class Applier {
       }
     }
     return new Plan(plan.lineage(), plan.serial(), plan.treeRoot(), runnable, plan.drift());
-  }
-
-  private static Map<TreePath, List<TreePath>> dependsOn(StateSnapshot snapshot) {
-    Map<TreePath, List<TreePath>> map = new HashMap<>();
-    for (DescriptorState d : snapshot.descriptors().values()) {
-      map.put(d.fullName(), d.dependsOn());
-    }
-    return map;
   }
 }

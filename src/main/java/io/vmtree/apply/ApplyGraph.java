@@ -4,6 +4,8 @@ import io.vmtree.graph.Dag;
 import io.vmtree.plan.Action;
 import io.vmtree.plan.Change;
 import io.vmtree.plan.Plan;
+import io.vmtree.state.DescriptorState;
+import io.vmtree.state.StateSnapshot;
 import io.vmtree.tree.TreePath;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +51,31 @@ public final class ApplyGraph {
     List<Change> undeploys = changes.stream().filter(c -> c.action() == Action.UNDEPLOY).toList();
     reverseDependencies(graph, undeploys, dependsOnInState);
     return graph.build();
+  }
+
+  /**
+   * {@return the graph apply runs for {@code plan} against {@code snapshot}: blocked updates left
+   * out (apply journals them as skipped without running them), undeploys ordered by the {@code
+   * depends_on} the state recorded}
+   */
+  public static Dag<Change> forApply(Plan plan, StateSnapshot snapshot) {
+    return of(
+        new Plan(
+            plan.lineage(),
+            plan.serial(),
+            plan.treeRoot(),
+            plan.changes().stream().filter(c -> !c.blocked()).toList(),
+            plan.drift()),
+        dependsOnInState(snapshot));
+  }
+
+  /** {@return the {@code depends_on} of every descriptor of {@code snapshot}, as last applied} */
+  public static Map<TreePath, List<TreePath>> dependsOnInState(StateSnapshot snapshot) {
+    Map<TreePath, List<TreePath>> map = new HashMap<>();
+    for (DescriptorState d : snapshot.descriptors().values()) {
+      map.put(d.fullName(), d.dependsOn());
+    }
+    return map;
   }
 
   private static List<Change> below(List<Change> changes, TreePath folder, Action except) {

@@ -29,6 +29,8 @@ public final class Cli {
   /** {@return the command line, writing to {@code terminal}, creating the engine lazily} */
   public static CommandLine build(Terminal terminal, Supplier<Engine> engine) {
     CommandLine cli = new CommandLine(new VmtreeCommand(terminal, memoize(engine)));
+    // "--state state" names the default state directory, which is also the "state" command
+    cli.setAllowSubcommandsAsOptionParameters(true);
     cli.setOut(terminal.out());
     cli.setErr(terminal.err());
     cli.setColorScheme(

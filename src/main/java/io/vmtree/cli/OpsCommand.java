@@ -1,6 +1,7 @@
 package io.vmtree.cli;
 
 import io.vmtree.ops.Operation;
+import io.vmtree.ops.OperationStatus;
 import io.vmtree.report.Json;
 import io.vmtree.report.OperationJson;
 import io.vmtree.state.LocalStateBackend;
@@ -30,7 +31,7 @@ final class OpsCommand implements Runnable {
         spec.commandLine(), "missing a sub-command: list or show");
   }
 
-  /** {@code ops list}: one line per operation, newest last. */
+  /** {@code ops list}: one line per operation, oldest first, so the newest is at the bottom. */
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -45,7 +46,10 @@ final class OpsCommand implements Runnable {
         description = "Only pending, running, succeeded, failed or skipped.")
     String status;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Only the last N.")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        description = "Only the N newest (after --status), still oldest first.")
     Integer limit;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -54,12 +58,15 @@ final class OpsCommand implements Runnable {
     @Override
     public Integer call() {
       Terminal terminal = ops.root.terminal();
-      List<Operation> all = LocalStateBackend.of(state.path()).journal().list();
-      if (status != null) {
-        String wanted = status.toLowerCase(Locale.ROOT);
-        all = all.stream().filter(op -> op.status().label().equals(wanted)).toList();
+      OperationStatus wanted = status == null ? null : parseStatus(status);
+      if (limit != null && limit < 0) {
+        throw new CliException(ExitCodes.ERROR, "--limit must be 0 or more, got " + limit);
       }
-      if (limit != null && limit >= 0 && all.size() > limit) {
+      List<Operation> all = LocalStateBackend.of(state.path()).journal().list();
+      if (wanted != null) {
+        all = all.stream().filter(op -> op.status() == wanted).toList();
+      }
+      if (limit != null && all.size() > limit) {
         all = all.subList(all.size() - limit, all.size());
       }
       if (json) {
@@ -85,6 +92,24 @@ final class OpsCommand implements Runnable {
       terminal.out().flush();
       return ExitCodes.OK;
     }
+  }
+
+  private static OperationStatus parseStatus(String text) {
+    for (OperationStatus status : OperationStatus.values()) {
+      if (status.label().equals(text.toLowerCase(Locale.ROOT))) {
+        return status;
+      }
+    }
+    throw new CliException(
+        ExitCodes.ERROR,
+        "--status "
+            + text
+            + ": expected one of "
+            + String.join(
+                ", ",
+                java.util.Arrays.stream(OperationStatus.values())
+                    .map(OperationStatus::label)
+                    .toList()));
   }
 
   /** {@code ops show ID}: one operation as JSON. */

@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
       ExplainCommand.class,
       PlanCommand.class,
       ApplyCommand.class,
+      GraphCommand.class,
+      StateCommand.class,
+      ImportCommand.class,
       OpsCommand.class,
       ForceUnlockCommand.class,
       SimCommand.class

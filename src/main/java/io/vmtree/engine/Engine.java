@@ -78,13 +78,29 @@ public final class Engine {
    * @throws EngineException when the tree has errors
    */
   public PlanRun plan(Path root, StateBackend state, PlanOptions options, boolean refresh) {
+    return plan(root, state, state.read(), options, refresh);
+  }
+
+  private PlanRun plan(
+      Path root, StateBackend state, StateSnapshot snapshot, PlanOptions options, boolean refresh) {
     long start = System.nanoTime();
     Validation validation = validOrThrow(root);
     try (Hypervisors hypervisors = hypervisors(root, state)) {
-      PlanResult result = plan(validation, state.read(), hypervisors, options, refresh).result();
+      PlanResult result = plan(validation, snapshot, hypervisors, options, refresh).result();
       return new PlanRun(
           result, hypervisors.calls(), java.time.Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /**
+   * {@return the operation graph apply would run: planned exactly as {@link #plan}, read-only and
+   * without the lock}
+   *
+   * @throws EngineException when the tree has errors
+   */
+  public OperationGraph graph(Path root, StateBackend state, PlanOptions options, boolean refresh) {
+    StateSnapshot snapshot = state.read();
+    return OperationGraph.of(plan(root, state, snapshot, options, refresh).result(), snapshot);
   }
 
   /**
@@ -152,6 +168,52 @@ public final class Engine {
           new Applier(state, hypervisors, clock, Retry.DEFAULT)
               .apply(plan, snapshot, request.parallelism(), request.listener());
       return new ApplyOutcome(plan, Optional.of(result), true, recovered);
+    }
+  }
+
+  /**
+   * {@return what the state holds at {@code path}: a descriptor, or a folder and its subtree
+   * ({@code /} for everything)}; reads without the lock
+   *
+   * @throws EngineException when the state holds nothing there
+   */
+  public StateView stateView(StateBackend state, TreePath path) {
+    return new StateTools(state, clock).view(path);
+  }
+
+  /**
+   * {@return what {@code state mv FROM TO} changed}: only provisioned descriptors are renamed
+   *
+   * @param command what the lock is taken for, shown to whoever finds it locked
+   * @throws EngineException when the move is refused; nothing was changed
+   * @throws io.vmtree.state.LockedException when someone else holds the lock
+   */
+  public StateEdit stateMove(StateBackend state, TreePath from, TreePath to, String command) {
+    return new StateTools(state, clock).move(from, to, LocalStateBackend.currentProcess(command));
+  }
+
+  /**
+   * {@return what {@code state rm PATH...} forgot}; no VM is touched
+   *
+   * @throws EngineException when a path is not in the state; nothing was changed
+   * @throws io.vmtree.state.LockedException when someone else holds the lock
+   */
+  public StateEdit stateRemove(StateBackend state, java.util.List<TreePath> paths, String command) {
+    return new StateTools(state, clock).remove(paths, LocalStateBackend.currentProcess(command));
+  }
+
+  /**
+   * {@return what {@code import TREE PATH VM_ID} adopted} (SPEC §9)
+   *
+   * @throws EngineException when the tree has errors or the import is refused
+   * @throws io.vmtree.state.LockedException when someone else holds the lock
+   */
+  public ImportResult importVm(
+      Path root, StateBackend state, TreePath path, String vmId, String command) {
+    Validation validation = validOrThrow(root);
+    try (Hypervisors hypervisors = hypervisors(root, state)) {
+      return new Import(state, hypervisors, clock)
+          .run(validation, path, vmId, LocalStateBackend.currentProcess(command));
     }
   }
 
