@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * {@code drift --format markdown}: a heading, a one-line verdict and a GitHub-flavoured table (one
- * row per drifted field, or per drift without fields), fit for a pull-request or issue comment. The
- * table is shared with {@code plan --format markdown}.
+ * row per drifted field, or per drift without fields, whose Actual cell then says what is there
+ * instead), fit for a pull-request or issue comment. The table is shared with {@code plan --format
+ * markdown}.
  */
 public final class DriftMarkdown {
   private DriftMarkdown() {}
@@ -52,7 +53,8 @@ public final class DriftMarkdown {
                 + "|---|---|---|---|---|---|---|\n");
     for (Drift d : drift) {
       if (d.fields().isEmpty()) {
-        row(md, "**drift**", code(d.fullName()), d.kind().label(), "", "", "", cell(detail(d)));
+        // what is there instead of the expected VM goes in the Actual column
+        row(md, "**drift**", code(d.fullName()), d.kind().label(), "", "", cell(detail(d)), "");
         continue;
       }
       for (DriftField f : d.fields()) {

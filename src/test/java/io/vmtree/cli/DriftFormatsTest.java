@@ -284,6 +284,21 @@ class DriftFormatsTest {
         rows.stream().anyMatch(r -> r.startsWith("| ignored | `/app/web3` |")), rows::toString);
   }
 
+  @Test
+  void planMarkdownShowsTheDriftTableBeforeTheChanges() {
+    CliRun run = s.expect(2, "plan", "TREE", "--format", "markdown", "--detailed-exitcode");
+
+    String md = run.out();
+    assertTrue(
+        md.startsWith("### vmtree plan\n\nPlan: 0 to provision, 1 to deploy, 1 to update"), md);
+    int drift = md.indexOf("| **drift** | `/app/web1` | changed | `vcpu` | `2` | `8` |");
+    int changes = md.indexOf("| Action | Path | Why |\n|---|---|---|\n");
+    assertTrue(drift > 0 && changes > drift, md);
+    assertTrue(md.contains("| deploy | `/app/web2` | VM missing (`app/web2.yaml:1`) |"), md);
+    assertTrue(md.contains("| update | `/app/web1` | `vcpu`: `8` → `2`"), md);
+    assertEquals("", run.err(), "no progress lines around a comment body");
+  }
+
   private static Validator junitSchema() throws SAXException {
     SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
     return factory
