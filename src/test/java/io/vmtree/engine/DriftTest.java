@@ -197,6 +197,30 @@ class DriftTest {
   }
 
   @Test
+  void anUnreachableDescriptorWhoseVmIsGoneWhenItAnswersIsMissing() {
+    EngineScenario s = deployed("");
+    String web1 = id(s, "sim1", "/app/web1");
+    s.ok("sim", "down", "sim1");
+    s.write("db/pg1.yaml", "definition: {use_hypervisor: sim2, vcpu: 4}\n");
+    s.apply();
+    s.ok("sim", "up", "sim1");
+    s.ok("sim", "rm", "sim1", web1);
+
+    Map<String, Object> report = json(s.expect(2, "drift", "TREE", "--format", "json").out());
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> drift = (List<Map<String, Object>>) report.get("drift");
+    assertEquals(Map.of("/app/web1", "missing"), kinds(drift));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> transitions = (List<Map<String, Object>>) report.get("transitions");
+    assertEquals(
+        List.of("/app/web1 unreachable->provisioned", "/app/web2 unreachable->deployed"),
+        transitions.stream()
+            .map(t -> t.get("full_name") + " " + t.get("from") + "->" + t.get("to"))
+            .toList());
+  }
+
+  @Test
   void unmanagedAndOrphanedVmsAreReported() {
     EngineScenario s = deployed("");
     s.ok("sim", "add", "sim1", "handmade");
