@@ -27,16 +27,17 @@ import picocli.CommandLine.Parameters;
     name = "drift",
     mixinStandardHelpOptions = true,
     description = {
-      "Reports what changed on the hypervisors behind vmtree's back: VMs changed, missing,",
-      "unreachable, unmanaged (no vmtree marker) or orphaned (a marker the state does not know).",
-      "Lists every hypervisor once; never writes the state and takes no lock.",
-      "Exit codes: 0 no drift (or only in lifecycle.ignore_changes fields), 2 drift found, 1 error."
+      "Reports what changed on the hypervisors behind vmtree's back: VMs changed,",
+      "missing, unreachable, unmanaged (no vmtree marker) or orphaned (a marker the",
+      "state does not know). Lists every hypervisor once; never writes the state and",
+      "takes no lock. Exit codes: 0 no drift (or only in lifecycle.ignore_changes",
+      "fields), 2 drift found, 1 error."
     },
     footer = {
       "",
-      "Each --format is paired with the --output that follows it (before the next --format);",
-      "a format without an --output goes to standard output (at most one of them). Without",
-      "--format, text goes to standard output. For example, in CI:",
+      "Each --format is paired with the --output that follows it (before the next",
+      "--format); a format without --output goes to standard output (at most one).",
+      "Without --format, text goes to standard output. For example, in CI:",
       "  vmtree drift lab --format text --format junit --output drift.xml \\",
       "                   --format sarif --output drift.sarif"
     })

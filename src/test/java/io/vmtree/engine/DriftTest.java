@@ -322,6 +322,22 @@ class DriftTest {
   }
 
   @Test
+  void aSecretThatCannotBeResolvedIsAnErrorNamingTheHypervisor() {
+    EngineScenario s = deployed("");
+    s.write(
+        "_folder.yaml",
+        EngineScenario.rootFolder("latency_ms: 0, password: \"${env:VMTREE_NO_SUCH_VAR}\"")
+            + "  tags: {env: lab, owner: web-team}\n");
+
+    CliRun run = s.expect(1, "drift", "TREE");
+
+    assertTrue(run.err().contains("sim1"), run.err());
+    assertTrue(run.err().contains("VMTREE_NO_SUCH_VAR"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+    assertEquals("", run.out());
+  }
+
+  @Test
   void usageErrorsExitOne() {
     EngineScenario s = deployed("");
 
@@ -334,5 +350,7 @@ class DriftTest {
     assertTrue(two.err().contains("only one format can go to standard output"), two.err());
     assertTrue(unknown.err().contains("unknown format 'yaml'"), unknown.err());
     assertTrue(orphanOutput.err().contains("--format"), orphanOutput.err());
+    CliRun plan = s.expect(1, "plan", "TREE", "--format", "junit");
+    assertTrue(plan.err().contains("unknown format 'junit'"), plan.err());
   }
 }
