@@ -8,6 +8,7 @@ import io.vmtree.plan.PlanOptions;
 import io.vmtree.plan.PlanResult;
 import io.vmtree.report.DiagnosticsRenderer;
 import io.vmtree.report.Json;
+import io.vmtree.report.PlanMarkdown;
 import io.vmtree.report.PlanRenderer;
 import io.vmtree.report.Style;
 import io.vmtree.state.LocalStateBackend;
@@ -47,8 +48,21 @@ final class PlanCommand extends EngineCommand {
   @Option(names = "--json", description = "Print the plan as JSON (SPEC §4).")
   boolean json;
 
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text (default), json (as --json) or markdown (for a pull-request comment).")
+  String format = "text";
+
   @Override
   protected int run(Engine engine, Terminal terminal) throws IOException {
+    boolean markdown = format.equalsIgnoreCase("markdown");
+    if (format.equalsIgnoreCase("json")) {
+      json = true;
+    } else if (!markdown && !format.equalsIgnoreCase("text")) {
+      throw new CliException(
+          ExitCodes.ERROR, "unknown format '" + format + "' (text, json or markdown)");
+    }
     PlanOptions options = targets.options();
     PlanRun run = engine.plan(tree, LocalStateBackend.of(state.path()), options, refresh.refresh);
     PlanResult result = run.result();
@@ -58,7 +72,7 @@ final class PlanCommand extends EngineCommand {
       return ExitCodes.ERROR;
     }
     Plan plan = result.plan();
-    if (!json) {
+    if (!json && !markdown) {
       terminal
           .err()
           .println(
@@ -71,12 +85,15 @@ final class PlanCommand extends EngineCommand {
     if (json) {
       terminal.out().println(Json.write(PlanRenderer.toJson(plan)));
       terminal.out().flush();
+    } else if (markdown) {
+      terminal.out().print(PlanMarkdown.render(plan));
+      terminal.out().flush();
     } else {
       PlanRenderer.text(plan, terminal.out(), style);
     }
     if (out != null) {
       PlanFile.write(out, plan);
-      if (!json) {
+      if (!json && !markdown) {
         terminal.out().println("Saved the plan to " + out + "; apply it with: vmtree apply " + out);
         terminal.out().flush();
       }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       TreeCommand.class,
       ExplainCommand.class,
       PlanCommand.class,
+      DriftCommand.class,
       ApplyCommand.class,
       GraphCommand.class,
       StateCommand.class,

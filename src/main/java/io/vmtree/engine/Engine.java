@@ -104,6 +104,20 @@ public final class Engine {
   }
 
   /**
+   * {@return the live drift of every descriptor of {@code state} and of every hypervisor (SPEC §4
+   * {@code drift})}; one bulk list per hypervisor, never writes the state and takes no lock
+   *
+   * @throws EngineException when the tree has errors
+   */
+  public DriftReport drift(Path root, StateBackend state) {
+    long start = System.nanoTime();
+    Validation validation = validOrThrow(root);
+    try (Hypervisors hypervisors = hypervisors(root, state)) {
+      return DriftRun.run(validation, state.read(), hypervisors, start);
+    }
+  }
+
+  /**
    * {@return what the apply did}: takes the lock, resolves interrupted operations, plans (or checks
    * the saved plan is current), asks for approval, and runs the plan
    *
@@ -246,7 +260,7 @@ public final class Engine {
     }
   }
 
-  private static void registerState(Hypervisors hypervisors, StateSnapshot snapshot) {
+  static void registerState(Hypervisors hypervisors, StateSnapshot snapshot) {
     for (DescriptorState d : snapshot.descriptors().values()) {
       if (d.deployedConfig() != null) {
         hypervisors.register(d.deployedConfig());

@@ -13,13 +13,27 @@ import java.util.Objects;
  * @param treeRoot the tree's directory, which {@code ${file:...}} secrets are relative to
  * @param changes in a stable order: folders to create, descriptors by path, folders to delete
  * @param drift what refresh found, apart from the changes
+ * @param transitions the lifecycle transitions refresh saw; reported by plan, recorded by apply
  */
 public record Plan(
-    String lineage, long serial, String treeRoot, List<Change> changes, List<Drift> drift) {
+    String lineage,
+    long serial,
+    String treeRoot,
+    List<Change> changes,
+    List<Drift> drift,
+    List<Transition> transitions) {
   public Plan {
     Objects.requireNonNull(lineage, "lineage");
     changes = List.copyOf(changes);
     drift = List.copyOf(drift);
+    // absent from plan files written before transitions were reported
+    transitions = transitions == null ? List.of() : List.copyOf(transitions);
+  }
+
+  /** A plan without transitions. */
+  public Plan(
+      String lineage, long serial, String treeRoot, List<Change> changes, List<Drift> drift) {
+    this(lineage, serial, treeRoot, changes, drift, List.of());
   }
 
   /** {@return true when apply would change nothing} */

@@ -71,7 +71,8 @@ public final class Planner {
             state.serial(),
             tree.root().toString(),
             planner.targeted(),
-            planner.drift);
+            planner.drift,
+            RefreshTransitions.of(state, observed));
     return new PlanResult(plan, planner.diagnostics);
   }
 
@@ -494,19 +495,22 @@ public final class Planner {
       Map<String, Object> deployed,
       ComputedDefinition definition) {
     Map<String, Object> actual = VmFields.of(live);
+    List<String> ignoredFields = previous.lifecycle().ignoreChanges();
     List<DriftField> fields = new ArrayList<>();
     for (String field : VmFields.UPDATABLE) {
       if (!deployed.containsKey(field) && field.equals("description")) {
         continue;
       }
-      Object expected = deployed.get(field);
+      boolean ignored = ignoredFields.contains(field);
+      if (field.equals("tags")) {
+        tagDrift(deployed.get(field), actual.get(field), definition, ignored, fields);
+        continue;
+      }
+      Object expected = VmFields.normal(field, deployed.get(field));
       if (!VmFields.same(field, expected, actual.get(field))) {
-        String origin =
-            definition == null
-                ? null
-                : definition.origin(field).map(o -> o.describe()).orElse(null);
-        boolean ignored = previous.lifecycle().ignoreChanges().contains(field);
-        fields.add(new DriftField(field, expected, actual.get(field), origin, ignored));
+        fields.add(
+            new DriftField(
+                field, expected, actual.get(field), originOf(definition, field), ignored));
       }
     }
     if (!fields.isEmpty()) {
@@ -519,6 +523,31 @@ public final class Planner {
               live.id(),
               null));
     }
+  }
+
+  /** One field per tag that differs, {@code tags.KEY}, each with the origin of its value. */
+  private static void tagDrift(
+      Object expected,
+      Object actual,
+      ComputedDefinition definition,
+      boolean ignored,
+      List<DriftField> fields) {
+    Map<?, ?> was = expected instanceof Map<?, ?> m ? m : Map.of();
+    Map<?, ?> is = actual instanceof Map<?, ?> m ? m : Map.of();
+    Set<String> keys = new TreeSet<>();
+    was.keySet().forEach(k -> keys.add(k.toString()));
+    is.keySet().forEach(k -> keys.add(k.toString()));
+    for (String key : keys) {
+      if (!Objects.equals(was.get(key), is.get(key))) {
+        String field = "tags." + key;
+        fields.add(
+            new DriftField(field, was.get(key), is.get(key), originOf(definition, field), ignored));
+      }
+    }
+  }
+
+  private static io.vmtree.diag.Origin originOf(ComputedDefinition definition, String field) {
+    return definition == null ? null : definition.origin(field).orElse(null);
   }
 
   /** Unmanaged and orphaned VMs on the hypervisors that were listed. */

@@ -2,8 +2,6 @@ package io.vmtree.report;
 
 import io.vmtree.plan.Action;
 import io.vmtree.plan.Change;
-import io.vmtree.plan.Drift;
-import io.vmtree.plan.DriftField;
 import io.vmtree.plan.Plan;
 import io.vmtree.plan.Reason;
 import java.io.PrintWriter;
@@ -49,6 +47,7 @@ public final class PlanRenderer {
     }
     json.put("changes", changes);
     json.put("drift", DriftJson.items(plan.drift()));
+    json.put("transitions", DriftJson.transitions(plan.transitions()));
     Map<String, Object> summary = new LinkedHashMap<>();
     plan.summary().forEach((action, n) -> summary.put(action.label(), n));
     json.put("summary", summary);
@@ -59,9 +58,11 @@ public final class PlanRenderer {
   public static void text(Plan plan, PrintWriter out, Style style) {
     if (!plan.drift().isEmpty()) {
       out.println(style.bold("Drift: the hypervisors differ from what vmtree last applied"));
-      for (Drift drift : plan.drift()) {
-        out.println("  " + style.warning("! ") + driftLine(drift));
-      }
+      DriftText.blocks(plan.drift(), out, style);
+      out.println();
+    }
+    if (!plan.transitions().isEmpty()) {
+      DriftText.transitions(plan.transitions(), out, style);
       out.println();
     }
     if (plan.isEmpty()) {
@@ -169,48 +170,5 @@ public final class PlanRenderer {
       return "\"" + text + "\"";
     }
     return String.valueOf(value);
-  }
-
-  private static String driftLine(Drift drift) {
-    return switch (drift.kind()) {
-      case MISSING ->
-          drift.fullName() + ": VM " + drift.vmId() + " is missing on " + drift.hypervisor();
-      case UNREACHABLE ->
-          drift.fullName()
-              + ": hypervisor "
-              + drift.hypervisor()
-              + " is unreachable ("
-              + drift.message()
-              + ")";
-      case UNMANAGED ->
-          drift.fullName()
-              + ": VM "
-              + drift.vmId()
-              + " on "
-              + drift.hypervisor()
-              + " has no vmtree marker (unmanaged)";
-      case ORPHANED ->
-          drift.fullName()
-              + ": VM "
-              + drift.vmId()
-              + " on "
-              + drift.hypervisor()
-              + " carries a marker the state does not know (orphaned)";
-      case CHANGED -> drift.fullName() + " changed: " + String.join(", ", fields(drift));
-    };
-  }
-
-  private static List<String> fields(Drift drift) {
-    List<String> out = new ArrayList<>();
-    for (DriftField f : drift.fields()) {
-      out.add(
-          f.field()
-              + " expected "
-              + value(f.expected())
-              + ", actual "
-              + value(f.actual())
-              + (f.ignored() ? " (ignored)" : ""));
-    }
-    return out;
   }
 }

@@ -292,7 +292,9 @@ class PlannerTest {
             .orElseThrow()
             .fields()
             .get(0);
-    assertEquals(new DriftField("vcpu", 2, 8, "_folder.yaml:6 via prototype small", false), vcpu);
+    assertEquals("vcpu 2 -> 8", vcpu.field() + " " + vcpu.expected() + " -> " + vcpu.actual());
+    assertEquals("_folder.yaml:6 via prototype small", vcpu.origin().describe());
+    assertEquals(false, vcpu.ignored());
   }
 
   @Test
