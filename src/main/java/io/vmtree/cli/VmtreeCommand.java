@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
       ApplyCommand.class,
       OpsCommand.class,
       ForceUnlockCommand.class,
-      SimCommand.class
+      SimCommand.class,
+      ServeCommand.class
     },
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run 'vmtree COMMAND --help' for a command's options."})

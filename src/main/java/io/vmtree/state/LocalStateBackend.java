@@ -86,6 +86,11 @@ public final class LocalStateBackend implements StateBackend {
     return new LocalStateBackend(Objects.requireNonNull(dir, "dir"));
   }
 
+  @Override
+  public Path directory() {
+    return dir;
+  }
+
   /** {@return the state directory} */
   public Path dir() {
     return dir;
@@ -122,6 +127,23 @@ public final class LocalStateBackend implements StateBackend {
         meta.map(StateCodec.Meta::lineage).orElse(freshLineage),
         meta.map(StateCodec.Meta::serial).orElse(0L),
         descriptors.readAll(),
+        readFolders());
+  }
+
+  /**
+   * {@return the state's lineage, serial and folders, with no descriptors}: what a process that
+   * keeps the descriptors in memory (the service, the one writer) needs, without reading one file
+   * per descriptor
+   */
+  public StateSnapshot readHeader() {
+    Optional<StateCodec.Meta> meta;
+    synchronized (metaLock) {
+      meta = held != null ? Optional.of(held) : readMeta();
+    }
+    return new StateSnapshot(
+        meta.map(StateCodec.Meta::lineage).orElse(freshLineage),
+        meta.map(StateCodec.Meta::serial).orElse(0L),
+        new java.util.TreeMap<>(),
         readFolders());
   }
 

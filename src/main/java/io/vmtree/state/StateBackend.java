@@ -2,6 +2,7 @@ package io.vmtree.state;
 
 import io.vmtree.ops.Journal;
 import io.vmtree.tree.TreePath;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -51,6 +52,14 @@ public interface StateBackend {
    * @throws StateException when there is no lock or it has another id
    */
   void forceUnlock(String id);
+
+  /**
+   * {@return the directory of a local state, where the worlds of sim hypervisors live unless their
+   * {@code dir} says otherwise; {@code ./state} for a state kept elsewhere}
+   */
+  default Path directory() {
+    return LocalStateBackend.DEFAULT_DIR;
+  }
 
   /** A held lock; closing releases it. */
   interface StateLock extends AutoCloseable {
