@@ -346,6 +346,7 @@ final class Api {
 
   private Http.Reply operation(Http.Request request, Matcher match) {
     long id = number(match.group("id"), "operation id");
+    Duration wait = waitOf(request.query().get("wait"));
     Token token = request.token();
     Optional<Tracked> tracked = service.queue().find(id);
     Operation op =
@@ -358,7 +359,6 @@ final class Api {
       throw ApiError.forbidden(
           "operation " + id + " acts outside the subtrees of token " + token.name());
     }
-    Duration wait = waitOf(request.query().get("wait"));
     if (op.status().isFinal() || wait.isZero() || tracked.isEmpty()) {
       return new Http.Json(200, json(op));
     }
