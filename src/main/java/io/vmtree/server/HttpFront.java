@@ -251,7 +251,7 @@ final class HttpFront {
       String type;
       if (reply instanceof Http.Json json) {
         status = json.status();
-        bytes = Json.MAPPER.writeValueAsBytes(json.body());
+        bytes = (Json.write(json.body()) + "\n").getBytes(StandardCharsets.UTF_8);
         type = "application/json";
         json.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
       } else {
