@@ -85,7 +85,8 @@ curl -sS "$bigurl/v1/descriptors/f0001/vm000001" >/dev/null 2>&1 || true
 jcmd "$bigpid" GC.run >/dev/null 2>&1 || true
 sleep 1
 rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$bigpid/status")
-heap=$(jcmd "$bigpid" GC.heap_info 2>/dev/null | grep -Eo 'used [0-9]+K' | head -1 | grep -Eo '[0-9]+' || echo 0)
+# the young and old generations' "used" (the first lines of GC.heap_info), metaspace left out
+heap=$(jcmd "$bigpid" GC.heap_info 2>/dev/null | grep -E 'Gen|garbage-first heap' | grep -Eo 'used [0-9]+K' | grep -Eo '[0-9]+' | paste -sd+ | bc || echo 0)
 ready=$(grep -o 'read (generation 1): [0-9]* descriptors in [0-9]* ms' "$out/big.log" || true)
 state_count=$(curl -sS "$bigurl/metrics" | awk '/^vmtree_state_descriptors/ {print $2}')
 kill -TERM $bigpid; wait $bigpid || true

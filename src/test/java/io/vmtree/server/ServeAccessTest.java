@@ -184,7 +184,9 @@ class ServeAccessTest {
     Response limited = h.get("/v1/tree", READER);
     assertEquals(429, limited.status());
     assertEquals("rate_limited", limited.errorCode());
-    assertEquals("2", limited.header("Retry-After"));
+    // one request every 20 s: the caller is told to wait at most that long
+    int retry = Integer.parseInt(limited.header("Retry-After"));
+    assertTrue(retry >= 1 && retry <= 20, "Retry-After " + retry);
     // another token has its own bucket
     assertEquals(200, h.get("/v1/tree", ADMIN).status());
   }
