@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
       ImportCommand.class,
       OpsCommand.class,
       ForceUnlockCommand.class,
-      SimCommand.class
+      SimCommand.class,
+      ServeCommand.class
     },
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run 'vmtree COMMAND --help' for a command's options."})

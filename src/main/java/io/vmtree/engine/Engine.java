@@ -231,6 +231,66 @@ public final class Engine {
     }
   }
 
+  /**
+   * {@return the operation that started, stopped or restarted the VM of the deployed descriptor
+   * {@code path}}, final (failed when the hypervisor refused or did not answer); journaled, and
+   * recorded as the descriptor's last operation. Takes the lock. The tree at {@code root} gives the
+   * hypervisor's settings (and where {@code ${file:...}} secrets are); the state gives the VM.
+   *
+   * @param submitted the operation as submitted (its id and type), or null to submit one now
+   * @throws EngineException when the descriptor has no VM to act on
+   */
+  public io.vmtree.ops.Operation power(
+      Path root,
+      StateBackend state,
+      TreePath path,
+      io.vmtree.connector.PowerAction action,
+      io.vmtree.ops.Operation submitted) {
+    Validation validation = validate(root);
+    LockInfo who = LocalStateBackend.currentProcess(Power.label(action) + " " + path);
+    try (StateBackend.StateLock lock = state.lock(who);
+        Hypervisors hypervisors = hypervisors(root, state)) {
+      ComputedDefinition computed = validation.computed().get(path);
+      if (computed != null) {
+        hypervisors.register(computed.values());
+      }
+      io.vmtree.ops.Operation op =
+          submitted != null
+              ? submitted
+              : new io.vmtree.ops.Operation(
+                  state.nextOperationId(),
+                  Power.label(action),
+                  java.util.List.of(path.toString()),
+                  clock.instant(),
+                  null,
+                  null,
+                  io.vmtree.ops.OperationStatus.PENDING,
+                  Map.of(),
+                  null);
+      return Power.run(state, hypervisors, path, action, op, clock);
+    }
+  }
+
+  /**
+   * {@return what a recording refresh saw}: takes the lock, resolves interrupted operations, lists
+   * every hypervisor once and records the lifecycle transitions it sees (VM gone, hypervisor
+   * unreachable or back) for the descriptors under {@code scope} (all when empty), as apply does
+   * before planning. Plans nothing.
+   *
+   * @throws EngineException when a hypervisor refuses to be refreshed
+   */
+  public RefreshRun refresh(Path root, StateBackend state, Set<TreePath> scope) {
+    long start = System.nanoTime();
+    Validation validation = validate(root);
+    LockInfo who = LocalStateBackend.currentProcess("refresh " + root);
+    try (StateBackend.StateLock lock = state.lock(who);
+        Hypervisors hypervisors = hypervisors(root, state)) {
+      validation.computed().values().forEach(c -> hypervisors.register(c.values()));
+      registerState(hypervisors, state.read());
+      return StateRefresh.run(state, hypervisors, scope, clock, start);
+    }
+  }
+
   /** A plan and the refresh it was made from. */
   private record Planned(PlanResult result, Map<String, Observation> observed) {}
 
@@ -303,8 +363,7 @@ public final class Engine {
   }
 
   private Hypervisors hypervisors(Path root, StateBackend state) {
-    Path stateDir = state instanceof LocalStateBackend local ? local.dir() : Path.of("state");
-    return new Hypervisors(connectors, root, stateDir, environment);
+    return new Hypervisors(connectors, root, state.directory(), environment);
   }
 
   private Validation validOrThrow(Path root) {

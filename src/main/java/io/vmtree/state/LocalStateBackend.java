@@ -69,6 +69,7 @@ public final class LocalStateBackend implements StateBackend {
   private final StateLog log;
   private final Object[] pathLocks;
   private final Set<Path> logged;
+  private final java.util.concurrent.locks.ReadWriteLock checkpointLock;
   private final Object metaLock;
   private final String freshLineage = UUID.randomUUID().toString();
 
@@ -95,6 +96,7 @@ public final class LocalStateBackend implements StateBackend {
     this.metaLock = shared.metaLock;
     this.pathLocks = shared.pathLocks;
     this.logged = shared.logged;
+    this.checkpointLock = shared.checkpointLock;
   }
 
   /**
@@ -105,10 +107,20 @@ public final class LocalStateBackend implements StateBackend {
    *     the same order
    * @param logged the files written since the log was last emptied: what releasing the lock makes
    *     durable
+   * @param checkpointLock writes hold it shared, emptying the log exclusively: no record is
+   *     appended between the sync of the files and the truncation
    */
-  private record Shared(Object metaLock, Object[] pathLocks, Set<Path> logged) {
+  private record Shared(
+      Object metaLock,
+      Object[] pathLocks,
+      Set<Path> logged,
+      java.util.concurrent.locks.ReadWriteLock checkpointLock) {
     Shared() {
-      this(new Object(), newLocks(64), ConcurrentHashMap.newKeySet());
+      this(
+          new Object(),
+          newLocks(64),
+          ConcurrentHashMap.newKeySet(),
+          new java.util.concurrent.locks.ReentrantReadWriteLock());
     }
 
     private static Object[] newLocks(int count) {
@@ -123,6 +135,11 @@ public final class LocalStateBackend implements StateBackend {
   /** {@return the state in {@code dir}; nothing is read or created until it is used} */
   public static LocalStateBackend of(Path dir) {
     return new LocalStateBackend(Objects.requireNonNull(dir, "dir"));
+  }
+
+  @Override
+  public Path directory() {
+    return dir;
   }
 
   /** {@return the state directory} */
@@ -167,6 +184,23 @@ public final class LocalStateBackend implements StateBackend {
         readFolders());
   }
 
+  /**
+   * {@return the state's lineage, serial and folders, with no descriptors}: what a process that
+   * keeps the descriptors in memory (the service, the one writer) needs, without reading one file
+   * per descriptor
+   */
+  public StateSnapshot readHeader() {
+    Optional<StateCodec.Meta> meta;
+    synchronized (metaLock) {
+      meta = held != null ? Optional.of(held) : readMeta();
+    }
+    return new StateSnapshot(
+        meta.map(StateCodec.Meta::lineage).orElse(freshLineage),
+        meta.map(StateCodec.Meta::serial).orElse(0L),
+        new java.util.TreeMap<>(),
+        readFolders());
+  }
+
   @Override
   public void put(DescriptorState descriptor) {
     save(descriptor, true);
@@ -180,14 +214,19 @@ public final class LocalStateBackend implements StateBackend {
   private void save(DescriptorState descriptor, boolean durable) {
     TreePath path = Objects.requireNonNull(descriptor, "descriptor").fullName();
     Path file = descriptors.file(path);
-    synchronized (pathLock(path)) {
-      if (durable) {
-        log.put(descriptor);
-      } else {
-        log.putDeferred(descriptor);
+    checkpointLock.readLock().lock();
+    try {
+      synchronized (pathLock(path)) {
+        if (durable) {
+          log.put(descriptor);
+        } else {
+          log.putDeferred(descriptor);
+        }
+        descriptors.write(descriptor, false);
+        logged.add(file);
       }
-      descriptors.write(descriptor, false);
-      logged.add(file);
+    } finally {
+      checkpointLock.readLock().unlock();
     }
     raiseSerial();
   }
@@ -195,13 +234,18 @@ public final class LocalStateBackend implements StateBackend {
   @Override
   public void remove(TreePath fullName) {
     Path file = descriptors.file(Objects.requireNonNull(fullName, "fullName"));
-    synchronized (pathLock(fullName)) {
-      if (!Files.exists(file)) {
-        return;
+    checkpointLock.readLock().lock();
+    try {
+      synchronized (pathLock(fullName)) {
+        if (!Files.exists(file)) {
+          return;
+        }
+        log.remove(fullName);
+        descriptors.delete(fullName, false);
+        logged.add(file);
       }
-      log.remove(fullName);
-      descriptors.delete(fullName, false);
-      logged.add(file);
+    } finally {
+      checkpointLock.readLock().unlock();
     }
     raiseSerial();
   }
@@ -315,17 +359,27 @@ public final class LocalStateBackend implements StateBackend {
     log.truncate();
   }
 
+  @Override
+  public void sync() {
+    checkpoint();
+  }
+
   /** Makes the journal and the files written under the lock durable, then empties the log. */
   private void checkpoint() {
     journal.sync();
-    if (logged.isEmpty()) {
-      return;
+    checkpointLock.writeLock().lock();
+    try {
+      if (logged.isEmpty()) {
+        return;
+      }
+      // the log first: should the sync of the files fail, it still holds every record
+      log.sync();
+      AtomicFiles.syncAll(dir, List.copyOf(logged));
+      log.truncate();
+      logged.clear();
+    } finally {
+      checkpointLock.writeLock().unlock();
     }
-    // the log first: should the sync of the files fail, it still holds every record
-    log.sync();
-    AtomicFiles.syncAll(dir, List.copyOf(logged));
-    log.truncate();
-    logged.clear();
   }
 
   private void changeFolders(TreePath path, Predicate<NavigableSet<TreePath>> change) {

@@ -2,6 +2,7 @@ package io.vmtree.state;
 
 import io.vmtree.ops.Journal;
 import io.vmtree.tree.TreePath;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,12 @@ public interface StateBackend {
    * a provision); the intent written before a call must be a {@link #put}.
    */
   void putDeferred(DescriptorState descriptor);
+
+  /**
+   * Makes every write so far durable, as releasing the lock does: for a holder that keeps the lock
+   * for long (the service), after each operation.
+   */
+  void sync();
 
   /** Forgets one descriptor. */
   void remove(TreePath fullName);
@@ -61,6 +68,14 @@ public interface StateBackend {
    * @throws StateException when there is no lock or it has another id
    */
   void forceUnlock(String id);
+
+  /**
+   * {@return the directory of a local state, where the worlds of sim hypervisors live unless their
+   * {@code dir} says otherwise; {@code ./state} for a state kept elsewhere}
+   */
+  default Path directory() {
+    return LocalStateBackend.DEFAULT_DIR;
+  }
 
   /** A held lock; closing releases it. */
   interface StateLock extends AutoCloseable {

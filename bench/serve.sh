@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Benchmark (issue 8, vmtree serve), loopback only, bounded:
+#  1. apply of N (default 1,000) new sim VMs (latency_ms 20, max_parallel 50, --parallelism 50)
+#     from the CLI, then the same apply through the service while CLIENTS (default 50) clients
+#     read descriptors and poll the apply operation: read latency p50/p99 (target p99 < 50 ms)
+#     and the apply phase of both (first step started -> last step finished, from the journal;
+#     target: service within 1.2x of the CLI).
+#  2. the memory of the service with BIG (default 100,000) descriptors loaded, deployed, in the
+#     tree and the state (the cached setup of bench/plan.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N:-1000}"
+CLIENTS="${CLIENTS:-50}"
+BIG="${BIG:-100000}"
+out="bench/out/serve-$N"
+mkdir -p bench/out
+./vmtree --version >/dev/null
+mvn -q -o test-compile >&2 || mvn -q test-compile >&2
+classes="$out/classes"
+rm -rf "$out" && mkdir -p "$classes"
+cp target/vmtree.jar "$classes/" && cp -r target/test-classes "$classes/"
+python3 bench/gen-sim-tree.py --descriptors "$N" --latency-ms 20 --max-parallel 50 --out "$out/tree" >/dev/null
+
+phase() {  # apply phase in seconds from a journal: first step started -> last step finished
+  python3 - "$1" <<'PY'
+import json, sys
+from datetime import datetime
+def t(s): return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+ops = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+last = {}
+for o in ops: last[o["id"]] = o
+steps = [o for o in last.values() if o["type"] in ("provision", "deploy", "create_folder") and o.get("started")]
+print(f"{max(t(o['finished']) for o in steps) - min(t(o['started']) for o in steps):.2f} {len(steps)}")
+PY
+}
+
+echo "== CLI: apply of $N VMs" >&2
+start=$(date +%s.%N)
+./vmtree --state "$out/cli-state" apply "$out/tree" --auto-approve --parallelism 50 >/dev/null
+end=$(date +%s.%N)
+read -r cli_phase cli_steps < <(phase "$out/cli-state/journal.jsonl")
+cli_whole=$(python3 -c "print(f'{$end - $start:.2f}')")
+
+echo "== service: the same apply under $CLIENTS reading clients" >&2
+./vmtree --state "$out/serve-state" serve --tree "$out/tree" --listen 127.0.0.1:0 \
+  --parallelism 50 --rate-limit 0 --http-threads 16 --no-watch 2>"$out/serve.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do grep -q "listening on" "$out/serve.log" && break; sleep 0.1; done
+url=$(grep -o 'listening on http://[^ ]*' "$out/serve.log" | cut -d' ' -f3)
+plan=$(curl -sS --fail-with-body -X POST "$url/v1/plan" -d '{}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sS --fail-with-body "$url/v1/operations/$plan?wait=120s" >/dev/null
+# every descriptor's full name (the generated tree writes them inline in _folder.yaml files)
+curl -sS --fail-with-body "$url/v1/tree" | python3 -c '
+import json, sys
+def walk(f):
+    for d in f["descriptors"]: print(d["full_name"])
+    for s in f["folders"]: walk(s)
+walk(json.load(sys.stdin)["tree"])' > "$out/paths.txt"
+rm -f "$out/stop"
+apply_start=$(date +%s.%N)
+apply=$(curl -sS --fail-with-body -X POST "$url/v1/apply" -d "{\"plan\": $plan}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+java -cp "$classes/test-classes" io.vmtree.bench.ServeLoad "$url" "$CLIENTS" "$out/paths.txt" "$apply" "$out/stop" 300 >"$out/load.txt" &
+load=$!
+status=$(curl -sS --fail-with-body "$url/v1/operations/$apply?wait=120s" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+apply_end=$(date +%s.%N)
+touch "$out/stop"
+wait $load
+kill -TERM $pid; wait $pid || true
+trap - EXIT
+read -r svc_phase svc_steps < <(phase "$out/serve-state/journal.jsonl")
+svc_whole=$(python3 -c "print(f'{$apply_end - $apply_start:.2f}')")
+
+echo "== service: memory with $BIG descriptors loaded" >&2
+big="bench/out/plan-$BIG"
+if [ ! -f "$big/.ready" ]; then
+  N="$BIG" bench/plan.sh >/dev/null 2>&1 || true
+fi
+./vmtree --state "$big/state" serve --tree "$big/tree" --listen 127.0.0.1:0 --no-watch 2>"$out/big.log" &
+bigpid=$!
+trap 'kill $bigpid 2>/dev/null || true' EXIT
+for _ in $(seq 1 1200); do grep -q "listening on" "$out/big.log" && break; sleep 0.1; done
+bigurl=$(grep -o 'listening on http://[^ ]*' "$out/big.log" | cut -d' ' -f3)
+curl -sS "$bigurl/v1/descriptors/f0001/vm000001" >/dev/null 2>&1 || true
+jcmd "$bigpid" GC.run >/dev/null 2>&1 || true
+sleep 1
+rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$bigpid/status")
+# the young and old generations' "used" (the first lines of GC.heap_info), metaspace left out
+heap=$(jcmd "$bigpid" GC.heap_info 2>/dev/null | grep -E 'Gen|garbage-first heap' | grep -Eo 'used [0-9]+K' | grep -Eo '[0-9]+' | paste -sd+ | bc || echo 0)
+ready=$(grep -o 'read (generation 1): [0-9]* descriptors in [0-9]* ms' "$out/big.log" || true)
+state_count=$(curl -sS "$bigurl/metrics" | awk '/^vmtree_state_descriptors/ {print $2}')
+kill -TERM $bigpid; wait $bigpid || true
+trap - EXIT
+
+echo
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared)"
+echo "apply of $N sim VMs (latency_ms 20, max_parallel 50, --parallelism 50):"
+echo "  CLI      : apply phase ${cli_phase} s ($cli_steps steps); whole command ${cli_whole} s"
+echo "  service  : apply phase ${svc_phase} s ($svc_steps steps); request ${svc_whole} s (202 -> $status), under load"
+python3 -c "r=$svc_phase/$cli_phase; print(f'  ratio    : {r:.2f}x the CLI apply phase (target within 1.2x): ' + ('ok' if r <= 1.2 else 'MISSED'))"
+echo "  reads    : $(cat "$out/load.txt")"
+p99=$(grep -o 'p99 [0-9.]*' "$out/load.txt" | cut -d' ' -f2 || echo 1e9)
+python3 -c "print('  read p99 target < 50 ms: ' + ('ok' if $p99 < 50 else 'MISSED'))"
+echo "memory of the service with $BIG descriptors in the tree and $state_count in the state:"
+echo "  tree $ready"
+echo "  RSS ${rss} MiB, heap used after a full GC $((heap / 1024)) MiB"

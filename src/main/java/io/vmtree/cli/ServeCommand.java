@@ -1,0 +1,203 @@
+package io.vmtree.cli;
+
+import io.vmtree.server.ServeOptions;
+import io.vmtree.server.Service;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vmtree serve}: the engine as a long-running service with an HTTP API (docs/serve.md). */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the engine as a service with an HTTP API (see docs/serve.md).",
+      "Holds the state lock while it runs; stops gracefully on SIGTERM or Ctrl-C."
+    },
+    subcommands = {ServeCommand.HashToken.class})
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand VmtreeCommand root;
+  @Mixin StateOption state;
+
+  @Option(
+      names = "--tree",
+      paramLabel = "DIR",
+      description = "The tree to serve (a directory, e.g. a git checkout); read again on change.")
+  Path tree;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
+      description = "Where to listen (default 127.0.0.1:8080; port 0 picks a free one).")
+  String listen;
+
+  @Option(
+      names = "--tokens",
+      paramLabel = "FILE",
+      description = "Bearer tokens: one 'name role /subtree/**,... sha256:HEX' a line.")
+  Path tokens;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key.")
+  Path tlsKey;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Operations at once within an apply (default 10).")
+  int parallelism;
+
+  @Option(
+      names = "--max-body",
+      paramLabel = "BYTES",
+      defaultValue = "1048576",
+      description = "Largest request body accepted (default 1 MiB).")
+  long maxBody;
+
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Requests a second per token, on average (default 100; 0: no limit).")
+  double rate;
+
+  @Option(
+      names = "--burst",
+      paramLabel = "N",
+      defaultValue = "200",
+      description = "Requests a token may make at once (default 200).")
+  double burst;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description = "On stop, how long running operations may take to finish (default 60).")
+  long grace;
+
+  @Option(
+      names = "--http-threads",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "Threads answering requests (default 16).")
+  int httpThreads;
+
+  @Option(names = "--no-watch", description = "Do not watch the tree; POST /v1/reload reads it.")
+  boolean noWatch;
+
+  @Override
+  public Integer call() {
+    Terminal terminal = root.terminal();
+    if (tree == null) {
+      throw new CliException(ExitCodes.ERROR, "serve needs --tree DIR: the tree to serve");
+    }
+    if (!Files.isDirectory(tree)) {
+      throw new CliException(ExitCodes.ERROR, "--tree " + tree + " is not a directory");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CliException(ExitCodes.ERROR, "--tls-cert and --tls-key go together");
+    }
+    if (parallelism < 1 || httpThreads < 1 || maxBody < 1 || rate < 0 || burst < 1 || grace < 0) {
+      throw new CliException(
+          ExitCodes.ERROR,
+          "--parallelism, --http-threads, --max-body and --burst must be at least 1;"
+              + " --rate-limit and --grace at least 0");
+    }
+    ServeOptions options =
+        new ServeOptions(
+            tree,
+            state.path(),
+            address(listen),
+            tokens,
+            tlsCert,
+            tlsKey,
+            parallelism,
+            maxBody,
+            rate,
+            burst,
+            Duration.ofSeconds(grace),
+            httpThreads,
+            !noWatch);
+    Service service;
+    try {
+      service = Service.start(options, root.engine(), terminal.err());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CliException(ExitCodes.ERROR, e.getMessage());
+    } catch (RuntimeException e) {
+      if (e.getClass().getName().startsWith("io.vmtree.server.")) {
+        throw new CliException(ExitCodes.ERROR, e.getMessage());
+      }
+      throw e;
+    }
+    Thread hook = new Thread(service::stop, "vmtree-serve-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    service.awaitStopped();
+    return ExitCodes.OK;
+  }
+
+  private static InetSocketAddress address(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon < 0) {
+      throw new CliException(ExitCodes.ERROR, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    }
+    String host = text.substring(0, colon).replace("[", "").replace("]", "");
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) {
+      throw new CliException(ExitCodes.ERROR, "--listen " + text + ": the port must be 0-65535");
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host.isEmpty() ? "0.0.0.0" : host), port);
+    } catch (UnknownHostException e) {
+      throw new CliException(ExitCodes.ERROR, "--listen " + text + ": unknown host " + host);
+    }
+  }
+
+  /** {@code vmtree serve hash-token}: the line a tokens file keeps for a token read on stdin. */
+  @Command(
+      name = "hash-token",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Reads a token on standard input and prints its sha256:HEX for the tokens file.",
+        "Make a token with e.g.: openssl rand -hex 32"
+      })
+  static final class HashToken implements Callable<Integer> {
+    @ParentCommand ServeCommand serve;
+
+    @Override
+    public Integer call() throws IOException {
+      Terminal terminal = serve.root.terminal();
+      BufferedReader in =
+          terminal.in() != null
+              ? terminal.in()
+              : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String token = in.readLine();
+      if (token == null || token.strip().isEmpty()) {
+        throw new CliException(ExitCodes.ERROR, "no token on standard input");
+      }
+      terminal.out().println("sha256:" + Service.hashToken(token.strip()));
+      terminal.out().flush();
+      return ExitCodes.OK;
+    }
+  }
+}

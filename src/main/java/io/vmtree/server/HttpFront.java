@@ -1,0 +1,290 @@
+package io.vmtree.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.vmtree.report.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The HTTP(S) server: the JDK's {@code com.sun.net.httpserver} on a fixed pool of threads. Every
+ * request goes through the same steps: route, authenticate, rate limit, role, body size, handler,
+ * answer; every answer is logged with the token's name (never the token) and counted.
+ */
+final class HttpFront {
+  private final HttpServer server;
+  private final ExecutorService pool;
+  private final Api api;
+  private final Access access;
+  private final RateLimiter limiter;
+  private final Metrics metrics;
+  private final long maxBody;
+  private final PrintWriter log;
+
+  HttpFront(
+      InetSocketAddress address,
+      SSLContext tls,
+      int threads,
+      Api api,
+      Access access,
+      RateLimiter limiter,
+      Metrics metrics,
+      long maxBody,
+      PrintWriter log)
+      throws IOException {
+    this.api = api;
+    this.access = access;
+    this.limiter = limiter;
+    this.metrics = metrics;
+    this.maxBody = maxBody;
+    this.log = log;
+    if (tls == null) {
+      server = HttpServer.create(address, 256);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 256);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
+    AtomicInteger n = new AtomicInteger();
+    pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "vmtree-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(pool);
+    server.createContext("/", this::handle);
+  }
+
+  void start() {
+    server.start();
+  }
+
+  /** {@return the address it listens on (the port chosen when 0 was asked)} */
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** Stops listening; requests being answered get up to {@code seconds} to finish. */
+  void stop(int seconds) {
+    server.stop(seconds);
+    pool.shutdown();
+    try {
+      pool.awaitTermination(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void handle(HttpExchange exchange) {
+    long start = System.nanoTime();
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getPath();
+    String[] route = {"unmatched"};
+    String[] who = {"-"};
+    try {
+      Api.Route matched = null;
+      Matcher match = null;
+      boolean otherMethod = false;
+      for (Api.Route r : api.routes()) {
+        Matcher m = r.pattern().matcher(path);
+        if (m.matches()) {
+          if (r.method().equals(method)) {
+            matched = r;
+            match = m;
+            break;
+          }
+          otherMethod = true;
+        }
+      }
+      if (matched == null) {
+        throw otherMethod
+            ? new ApiError(405, "method_not_allowed", method + " is not allowed on " + path)
+            : ApiError.notFound("no route " + path + " (see /v1/openapi.json)");
+      }
+      route[0] = matched.template();
+      Token token = null;
+      String caller = "addr:" + exchange.getRemoteAddress().getAddress().getHostAddress();
+      ApiError refused = null;
+      if (matched.role() != null) {
+        try {
+          token = access.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+          who[0] = token.name();
+          caller = "token:" + token.name();
+        } catch (ApiError e) {
+          refused = e;
+        }
+      }
+      long retry = limiter.tryAcquire(caller);
+      if (retry > 0) {
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(retry));
+        throw new ApiError(429, "rate_limited", "too many requests; retry in " + retry + " s");
+      }
+      if (refused != null) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vmtree\"");
+        throw refused;
+      }
+      if (token != null && !token.role().allows(matched.role())) {
+        throw ApiError.forbidden(
+            "token "
+                + token.name()
+                + " has the role "
+                + token.role().label()
+                + "; "
+                + method
+                + " "
+                + matched.template()
+                + " needs "
+                + matched.role().label());
+      }
+      byte[] body = readBody(exchange);
+      Http.Request request = new Http.Request(method, path, query(exchange), token, body);
+      Http.Reply reply = matched.handler().handle(request, match);
+      if (reply instanceof Http.Later later) {
+        later
+            .reply()
+            .whenComplete(
+                (r, e) ->
+                    send(
+                        exchange,
+                        e == null ? r : error(new ApiError(500, "internal", e.toString())),
+                        route[0],
+                        who[0],
+                        start));
+        return;
+      }
+      send(exchange, reply, route[0], who[0], start);
+    } catch (ApiError e) {
+      send(exchange, error(e), route[0], who[0], start);
+    } catch (RuntimeException e) {
+      log.println("internal error answering " + method + " " + path + ": " + e);
+      e.printStackTrace(log);
+      send(
+          exchange,
+          error(new ApiError(500, "internal", "internal error: " + e.getClass().getSimpleName())),
+          route[0],
+          who[0],
+          start);
+    }
+  }
+
+  private byte[] readBody(HttpExchange exchange) {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.strip());
+      } catch (NumberFormatException e) {
+        throw ApiError.badRequest("Content-Length is not a number");
+      }
+      if (declared > maxBody) {
+        throw tooLarge();
+      }
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+      if (body.length > maxBody) {
+        throw tooLarge();
+      }
+      return body;
+    } catch (IOException e) {
+      throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
+    }
+  }
+
+  private ApiError tooLarge() {
+    return new ApiError(
+        413, "too_large", "the request body is larger than the limit of " + maxBody + " bytes");
+  }
+
+  private static Map<String, String> query(HttpExchange exchange) {
+    Map<String, String> query = new LinkedHashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        query.put(
+            URLDecoder.decode(key, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest("malformed query string: " + e.getMessage());
+      }
+    }
+    return query;
+  }
+
+  private static Http.Reply error(ApiError e) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("status", e.status());
+    error.put("code", e.code());
+    error.put("message", e.getMessage());
+    return new Http.Json(e.status(), Map.of("error", error));
+  }
+
+  private void send(HttpExchange exchange, Http.Reply reply, String route, String who, long start) {
+    int status = 500;
+    try (exchange) {
+      byte[] bytes;
+      String type;
+      if (reply instanceof Http.Json json) {
+        status = json.status();
+        bytes = (Json.write(json.body()) + "\n").getBytes(StandardCharsets.UTF_8);
+        type = "application/json";
+        json.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+      } else {
+        Http.Text text = (Http.Text) reply;
+        status = text.status();
+        bytes = text.body().getBytes(StandardCharsets.UTF_8);
+        type = text.contentType();
+      }
+      exchange.getResponseHeaders().set("Content-Type", type);
+      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client went away; nothing to answer
+    } finally {
+      metrics.request(route, status);
+      log.println(
+          Instant.now()
+              + " "
+              + exchange.getRemoteAddress().getAddress().getHostAddress()
+              + " "
+              + who
+              + " "
+              + exchange.getRequestMethod()
+              + " "
+              + exchange.getRequestURI().getPath()
+              + " "
+              + status
+              + " "
+              + (System.nanoTime() - start) / 1_000_000
+              + "ms");
+      log.flush();
+    }
+  }
+}
