@@ -88,6 +88,7 @@ final class PveClient implements AutoCloseable {
     this.ticketRenewal = ticketRenewal;
     this.http =
         HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .sslContext(tls.context())
             .connectTimeout(requestTimeout)
             .followRedirects(HttpClient.Redirect.NEVER)
