@@ -267,7 +267,10 @@ final class PveClient implements AutoCloseable {
       root = root.getCause();
     }
     String message = root.getMessage() == null ? e.getMessage() : root.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message;
+    if (message != null) {
+      return message;
+    }
+    return root instanceof ConnectException ? "connection refused" : "no connection";
   }
 
   private static JsonNode parse(String body) {
