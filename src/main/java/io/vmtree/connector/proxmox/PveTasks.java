@@ -62,7 +62,7 @@ final class PveTasks {
             name + ": " + what + " did not finish within " + timeout + " (task " + id + ")");
       }
       sleep(delay);
-      delay = Math.min(delay * 2, 2_000);
+      delay = Math.min(delay * 3 / 2 + 1, 1_000);
     }
   }
 

@@ -126,6 +126,7 @@ public final class FakePve implements AutoCloseable {
   private final AtomicLong totalRequests = new AtomicLong();
   private final AtomicLong lockTimeouts = new AtomicLong();
   private final AtomicLong taskMillis = new AtomicLong();
+  private final AtomicLong lockWaitMillis = new AtomicLong();
   private final Map<String, AtomicInteger> activeClones = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> maxClones = new ConcurrentHashMap<>();
   private final AtomicInteger pid = new AtomicInteger(0x1000);
@@ -335,9 +336,9 @@ public final class FakePve implements AutoCloseable {
     return lockTimeouts.get();
   }
 
-  /** {@return the sum of the run times of every task so far, in milliseconds} */
+  /** {@return the sum of the run times of every task so far, lock waits left out, in ms} */
   public long taskMillisTotal() {
-    return taskMillis.get();
+    return taskMillis.get() - lockWaitMillis.get();
   }
 
   /**
@@ -860,8 +861,12 @@ public final class FakePve implements AutoCloseable {
                     + ":base-"
                     + vmid
                     + "-disk-0)");
+            // the storage is locked while the volume is allocated; the copy runs outside it
             lockStorage(onto);
             storageLocked = true;
+            pause(Math.min(cloneMillis, Math.max(5, cloneMillis / 20)));
+            storageLocks.get(onto).release();
+            storageLocked = false;
             pause(cloneMillis);
             failIfInjected("qmclone", task);
             String volume = onto + ":vm-" + newid + "-disk-0";
@@ -1176,12 +1181,15 @@ public final class FakePve implements AutoCloseable {
     }
   }
 
-  private static boolean acquire(Semaphore lock, long timeoutMillis) {
+  private boolean acquire(Semaphore lock, long timeoutMillis) {
+    long start = System.nanoTime();
     try {
       return lock.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    } finally {
+      lockWaitMillis.addAndGet((System.nanoTime() - start) / 1_000_000);
     }
   }
 
