@@ -242,7 +242,7 @@ class ProxmoxConnectorTest {
 
   @Test
   void parallelClonesNeverShareAnIdAndLockTimeoutsAreRetried() throws Exception {
-    pve.exclusiveTemplateLock(true).cloneMillis(50).lockTimeoutMillis(20);
+    pve.exclusiveTemplateLock(true).cloneMillis(200).lockTimeoutMillis(20);
     Map<String, Object> wide = Map.of("clones_per_template", 6, "clones_per_storage", 6);
     try (HypervisorSession session = connector.connect(config(wide))) {
       session.list();

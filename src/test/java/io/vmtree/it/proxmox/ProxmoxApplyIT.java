@@ -134,7 +134,7 @@ class ProxmoxApplyIT {
 
   @Test
   void fiftyParallelDeploysGetFiftyIdsAndRideOutLockTimeouts() throws IOException {
-    pve.exclusiveTemplateLock(true).cloneMillis(30).lockTimeoutMillis(15);
+    pve.exclusiveTemplateLock(true).cloneMillis(100).lockTimeoutMillis(15);
     EngineScenario s =
         tree(
             "      max_parallel: 50\n"
