@@ -7,6 +7,7 @@ import io.vmtree.apply.Retry;
 import io.vmtree.config.DescriptorConfig;
 import io.vmtree.config.DesiredTree;
 import io.vmtree.connector.Connector;
+import io.vmtree.connector.proxmox.ProxmoxConnector;
 import io.vmtree.connector.sim.SimConnector;
 import io.vmtree.definition.Cascade;
 import io.vmtree.definition.ComputedDefinition;
@@ -64,9 +65,10 @@ public final class Engine {
   /** {@return an engine that resolves {@code ${env:...}} secrets from {@code environment}} */
   public static Engine create(Map<String, String> environment) {
     Connector sim = new SimConnector();
+    Connector proxmox = new ProxmoxConnector();
     return new Engine(
         new TreeLoader(SchemaValidator.load()),
-        Map.of(sim.type(), sim),
+        Map.of(sim.type(), sim, proxmox.type(), proxmox),
         environment,
         Clock.systemUTC());
   }

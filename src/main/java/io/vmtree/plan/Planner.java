@@ -307,7 +307,7 @@ public final class Planner {
       boolean reboot =
           poweredOn
               && "on".equals(VmFields.normal("power", after.get("power")))
-              && VmFields.shrinks(field, was, will);
+              && VmFields.needsPowerOff(after, field, was, will);
       reasons.add(new Reason(field, was, will, origin, reboot ? "requires reboot" : null));
     }
     return reasons;

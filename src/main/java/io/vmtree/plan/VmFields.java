@@ -79,6 +79,23 @@ final class VmFields {
     return mebibytesOrCount(after) < mebibytesOrCount(before);
   }
 
+  /**
+   * {@return true when changing {@code field} of a running VM needs it powered off}: shrinking a
+   * size anywhere; on Proxmox VE any change of CPUs or memory, because PVE applies them to a
+   * running VM only at its next start unless CPU and memory hotplug are enabled, which they are not
+   * by default (qemu-server: hotplug defaults to network,disk,usb)
+   */
+  static boolean needsPowerOff(
+      Map<String, Object> desired, String field, Object before, Object after) {
+    if (shrinks(field, before, after)) {
+      return true;
+    }
+    return "proxmox".equals(desired.get("hypervisor_type"))
+        && SIZES.contains(field)
+        && before != null
+        && after != null;
+  }
+
   private static long mebibytesOrCount(Object value) {
     if (value instanceof Number n) {
       return n.longValue();
