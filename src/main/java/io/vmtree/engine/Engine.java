@@ -113,9 +113,10 @@ public final class Engine {
    */
   public DriftReport drift(Path root, StateBackend state) {
     long start = System.nanoTime();
+    DriftRun.StateReader snapshot = DriftRun.StateReader.start(state);
     Validation validation = validOrThrow(root);
     try (Hypervisors hypervisors = hypervisors(root, state)) {
-      return DriftRun.run(validation, state.read(), hypervisors, start);
+      return DriftRun.run(validation, snapshot.get(), hypervisors, start);
     }
   }
 
