@@ -8,6 +8,7 @@ import io.vmtree.config.DescriptorConfig;
 import io.vmtree.config.DesiredTree;
 import io.vmtree.connector.Connector;
 import io.vmtree.connector.sim.SimConnector;
+import io.vmtree.connector.vsphere.VsphereConnector;
 import io.vmtree.definition.Cascade;
 import io.vmtree.definition.ComputedDefinition;
 import io.vmtree.diag.Diagnostics;
@@ -64,9 +65,10 @@ public final class Engine {
   /** {@return an engine that resolves {@code ${env:...}} secrets from {@code environment}} */
   public static Engine create(Map<String, String> environment) {
     Connector sim = new SimConnector();
+    Connector vmware = new VsphereConnector();
     return new Engine(
         new TreeLoader(SchemaValidator.load()),
-        Map.of(sim.type(), sim),
+        Map.of(sim.type(), sim, vmware.type(), vmware),
         environment,
         Clock.systemUTC());
   }

@@ -71,6 +71,18 @@ final class VmFields {
     return value;
   }
 
+  /**
+   * {@return true when going from {@code before} to {@code after} grows a size that {@code vm}
+   * cannot grow while it runs (no CPU or memory hot-add)}
+   */
+  static boolean growsWithoutHotAdd(String field, Object before, Object after, LiveVm vm) {
+    if (vm == null || !SIZES.contains(field) || before == null || after == null) {
+      return false;
+    }
+    boolean hotAdd = field.equals("vcpu") ? vm.cpuHotAdd() : vm.memoryHotAdd();
+    return !hotAdd && mebibytesOrCount(after) > mebibytesOrCount(before);
+  }
+
   /** {@return true when going from {@code before} to {@code after} shrinks a size} */
   static boolean shrinks(String field, Object before, Object after) {
     if (!SIZES.contains(field) || before == null || after == null) {
