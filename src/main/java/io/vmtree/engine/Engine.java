@@ -106,6 +106,10 @@ public final class Engine {
       int recovered = 0;
       if (Recovery.needed(snapshot, state)) {
         Diagnostics diagnostics = new Diagnostics();
+        if (validation != null) {
+          // the tree's connection fields first: a vCenter may have moved since the run stopped
+          validation.computed().values().forEach(c -> hypervisors.register(c.values()));
+        }
         registerState(hypervisors, snapshot);
         Map<String, Observation> observed =
             Refresh.observe(hypervisors, pendingHypervisors(snapshot), diagnostics);
