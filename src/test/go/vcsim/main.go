@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha1"
 	"crypto/tls"
 	"flag"
@@ -17,6 +18,8 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/vmware/govmomi"
+	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/simulator"
 )
 
@@ -26,6 +29,7 @@ func main() {
 	vms := flag.Int("vm", 2, "VMs in the cluster's resource pool")
 	user := flag.String("user", "vmtree", "the only user that may log in")
 	password := flag.String("password", "vmtree-secret", "that user's password")
+	template := flag.String("template", "", "turn the first VM into a template of this name")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -37,6 +41,13 @@ func main() {
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *password)}
 	model.Service.TLS = new(tls.Config)
 	server := model.Service.NewServer()
+
+	if *template != "" {
+		if err := makeTemplate(server, *template); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 
 	var requests int64
 	soap := server.Config.Handler
@@ -65,4 +76,32 @@ func main() {
 	<-stop
 	server.Close()
 	model.Remove()
+}
+
+// makeTemplate powers off DC0_C0_RP0_VM0, renames it and marks it as a template.
+func makeTemplate(server *simulator.Server, name string) error {
+	ctx := context.Background()
+	client, err := govmomi.NewClient(ctx, server.URL, true)
+	if err != nil {
+		return err
+	}
+	defer client.Logout(ctx)
+	vm, err := find.NewFinder(client.Client).VirtualMachine(ctx, "DC0/vm/DC0_C0_RP0_VM0")
+	if err != nil {
+		return err
+	}
+	task, err := vm.PowerOff(ctx)
+	if err == nil {
+		err = task.Wait(ctx)
+	}
+	if err == nil {
+		task, err = vm.Rename(ctx, name)
+	}
+	if err == nil {
+		err = task.Wait(ctx)
+	}
+	if err == nil {
+		err = vm.MarkAsTemplate(ctx)
+	}
+	return err
 }

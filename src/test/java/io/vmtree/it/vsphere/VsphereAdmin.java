@@ -84,6 +84,31 @@ final class VsphereAdmin implements AutoCloseable {
     return vms;
   }
 
+  /** Ends every session but this one, as an administrator (or a vCenter restart) would. */
+  void terminateOtherSessions() throws Exception {
+    com.vmware.vim25.mo.SessionManager sessions = si.getSessionManager();
+    String mine = sessions.getCurrentSession().getKey();
+    List<String> others = new ArrayList<>();
+    for (com.vmware.vim25.UserSession session : sessions.getSessionList()) {
+      if (!session.getKey().equals(mine)) {
+        others.add(session.getKey());
+      }
+    }
+    if (!others.isEmpty()) {
+      sessions.terminateSession(others.toArray(String[]::new));
+    }
+  }
+
+  /** {@return the names of every VM folder} */
+  List<String> folders() throws Exception {
+    List<String> names = new ArrayList<>();
+    for (ManagedEntity entity :
+        new InventoryNavigator(si.getRootFolder()).searchManagedEntities("Folder")) {
+      names.add(entity.getName());
+    }
+    return names;
+  }
+
   Vm vm(String name) throws Exception {
     return vms().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
   }

@@ -100,7 +100,7 @@ class VsphereSessionIT {
   }
 
   @Test
-  void createsUpdatesMovesPowersAndDeletes() {
+  void createsUpdatesMovesPowersAndDeletes() throws Exception {
     try (HypervisorSession session = connect()) {
       LiveVm made = session.create(spec("web1", List.of("lab", "web"), 2, 2048, true));
       assertEquals("web1", made.name());
@@ -130,6 +130,11 @@ class VsphereSessionIT {
       assertEquals("web2", moved.name());
       assertEquals(List.of("prod"), moved.folder());
       assertEquals("/prod/web2", moved.marker());
+      try (VsphereAdmin admin = VsphereAdmin.connect(vcsim)) {
+        List<String> folders = admin.folders();
+        assertTrue(folders.contains("prod") && folders.contains("vmtree"), folders.toString());
+        assertFalse(folders.contains("web") || folders.contains("lab"), "emptied: " + folders);
+      }
 
       assertEquals(made.id(), session.find("DC0/vm/vmtree/prod/web2").orElseThrow().id());
       assertEquals("web2", session.find(made.id()).orElseThrow().name());
@@ -143,6 +148,20 @@ class VsphereSessionIT {
       assertThrows(
           ConnectorException.class,
           () -> session.update(made.id(), spec("web2", List.of(), 1, 1, true)));
+    }
+  }
+
+  @Test
+  void aSessionTheVcenterEndedIsLoggedInAgain() throws Exception {
+    try (HypervisorSession session = connect()) {
+      int before = session.list().size();
+      try (VsphereAdmin admin = VsphereAdmin.connect(vcsim)) {
+        admin.terminateOtherSessions();
+      }
+      long calls = session.calls();
+      assertEquals(before, session.list().size());
+      // the refused list, a new login (3) and the list again (3)
+      assertEquals(7, session.calls() - calls);
     }
   }
 
