@@ -125,6 +125,17 @@ final class Inventory {
 
   /** {@return the VM {@code ref} with its folders, in one call, or null when it is gone} */
   static Vm one(Vcenter vcenter, ManagedObjectReference ref) {
+    try {
+      return read(vcenter, ref);
+    } catch (io.vmtree.connector.ConnectorException e) {
+      if (e.kind() == io.vmtree.connector.ConnectorException.Kind.NOT_FOUND) {
+        return null; // a stale reference: the VM was removed
+      }
+      throw e;
+    }
+  }
+
+  private static Vm read(Vcenter vcenter, ManagedObjectReference ref) {
     return vcenter.call(
         "read VM " + ref.getVal(),
         (vim, content) -> {

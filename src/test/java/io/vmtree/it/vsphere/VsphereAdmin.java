@@ -120,6 +120,15 @@ final class VsphereAdmin implements AutoCloseable {
     await(byName(name).reconfigVM_Task(spec));
   }
 
+  /** Powers off and destroys VM {@code name}. */
+  void destroy(String name) throws Exception {
+    VirtualMachine vm = byName(name);
+    if (vm.getRuntime().getPowerState() == VirtualMachinePowerState.poweredOn) {
+      await(vm.powerOffVM_Task());
+    }
+    await(vm.destroy_Task());
+  }
+
   /** Sets the annotation of VM {@code name}. */
   void setAnnotation(String name, String annotation) throws Exception {
     VirtualMachineConfigSpec spec = new VirtualMachineConfigSpec();

@@ -166,6 +166,22 @@ class VsphereSessionIT {
   }
 
   @Test
+  void aVmRemovedBehindTheSessionsBackIsNotFoundNotAnError() throws Exception {
+    try (HypervisorSession session = connect()) {
+      LiveVm made = session.create(spec("gone1", List.of(), 1, 512, false));
+      try (VsphereAdmin admin = VsphereAdmin.connect(vcsim)) {
+        admin.destroy("gone1");
+      }
+      ConnectorException e =
+          assertThrows(
+              ConnectorException.class,
+              () -> session.power(made.id(), PowerAction.START)); // its cached reference is stale
+      assertEquals(ConnectorException.Kind.NOT_FOUND, e.kind());
+      assertFalse(session.delete(made.id(), false).existed());
+    }
+  }
+
+  @Test
   void aWrongPasswordIsRejectedWithAClearMessage() {
     HypervisorConfig config = config(Map.of("password", "wrong"));
     ConnectorException e =
