@@ -1,6 +1,7 @@
 package io.vmtree.connector;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A connection to one hypervisor. The contract, for every implementation:
@@ -35,6 +36,15 @@ public interface HypervisorSession extends AutoCloseable {
 
   /** {@return what the delete did; the disks are kept (detached) when {@code keepDisks}} */
   DeleteResult delete(String vmId, boolean keepDisks);
+
+  /**
+   * {@return the VM a user names by {@code reference}, for {@code import}: its id here; a connector
+   * may accept more (vSphere: an instance UUID or an inventory path such as {@code
+   * DC0/vm/lab/pg1}), always answering the VM with its id}
+   */
+  default Optional<LiveVm> find(String reference) {
+    return list().stream().filter(vm -> vm.id().equals(reference)).findFirst();
+  }
 
   /** {@return how many calls this session has made to the hypervisor, for benchmarks} */
   long calls();

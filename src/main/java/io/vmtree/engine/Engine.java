@@ -9,6 +9,7 @@ import io.vmtree.config.DesiredTree;
 import io.vmtree.connector.Connector;
 import io.vmtree.connector.proxmox.ProxmoxConnector;
 import io.vmtree.connector.sim.SimConnector;
+import io.vmtree.connector.vsphere.VsphereConnector;
 import io.vmtree.definition.Cascade;
 import io.vmtree.definition.ComputedDefinition;
 import io.vmtree.diag.Diagnostics;
@@ -66,9 +67,10 @@ public final class Engine {
   public static Engine create(Map<String, String> environment) {
     Connector sim = new SimConnector();
     Connector proxmox = new ProxmoxConnector();
+    Connector vmware = new VsphereConnector();
     return new Engine(
         new TreeLoader(SchemaValidator.load()),
-        Map.of(sim.type(), sim, proxmox.type(), proxmox),
+        Map.of(sim.type(), sim, proxmox.type(), proxmox, vmware.type(), vmware),
         environment,
         Clock.systemUTC());
   }
@@ -137,6 +139,10 @@ public final class Engine {
       int recovered = 0;
       if (Recovery.needed(snapshot, state)) {
         Diagnostics diagnostics = new Diagnostics();
+        if (validation != null) {
+          // the tree's connection fields first: a vCenter may have moved since the run stopped
+          validation.computed().values().forEach(c -> hypervisors.register(c.values()));
+        }
         registerState(hypervisors, snapshot);
         Map<String, Observation> observed =
             Refresh.observe(hypervisors, pendingHypervisors(snapshot), diagnostics);

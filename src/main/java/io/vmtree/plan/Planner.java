@@ -307,7 +307,9 @@ public final class Planner {
       boolean reboot =
           poweredOn
               && "on".equals(VmFields.normal("power", after.get("power")))
-              && VmFields.needsPowerOff(after, field, was, will);
+              && (VmFields.shrinks(field, was, will)
+                  || VmFields.growsWithoutHotAdd(
+                      field, was, will, seen == null ? null : seen.live()));
       reasons.add(new Reason(field, was, will, origin, reboot ? "requires reboot" : null));
     }
     return reasons;

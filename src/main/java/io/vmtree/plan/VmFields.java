@@ -71,29 +71,24 @@ final class VmFields {
     return value;
   }
 
+  /**
+   * {@return true when going from {@code before} to {@code after} grows a size that {@code vm}
+   * cannot grow while it runs (no CPU or memory hot-add)}
+   */
+  static boolean growsWithoutHotAdd(String field, Object before, Object after, LiveVm vm) {
+    if (vm == null || !SIZES.contains(field) || before == null || after == null) {
+      return false;
+    }
+    boolean hotAdd = field.equals("vcpu") ? vm.cpuHotAdd() : vm.memoryHotAdd();
+    return !hotAdd && mebibytesOrCount(after) > mebibytesOrCount(before);
+  }
+
   /** {@return true when going from {@code before} to {@code after} shrinks a size} */
   static boolean shrinks(String field, Object before, Object after) {
     if (!SIZES.contains(field) || before == null || after == null) {
       return false;
     }
     return mebibytesOrCount(after) < mebibytesOrCount(before);
-  }
-
-  /**
-   * {@return true when changing {@code field} of a running VM needs it powered off}: shrinking a
-   * size anywhere; on Proxmox VE any change of CPUs or memory, because PVE applies them to a
-   * running VM only at its next start unless CPU and memory hotplug are enabled, which they are not
-   * by default (qemu-server: hotplug defaults to network,disk,usb)
-   */
-  static boolean needsPowerOff(
-      Map<String, Object> desired, String field, Object before, Object after) {
-    if (shrinks(field, before, after)) {
-      return true;
-    }
-    return "proxmox".equals(desired.get("hypervisor_type"))
-        && SIZES.contains(field)
-        && before != null
-        && after != null;
   }
 
   private static long mebibytesOrCount(Object value) {

@@ -248,6 +248,42 @@ class PlannerTest {
   }
 
   @Test
+  void growingARunningVmWithoutHotAddNeedsARebootAndWithHotAddDoesNot() {
+    LiveVm cold =
+        new LiveVm(
+            "vm-1", "web1", List.of(), 2, 2048, true, Map.of(), null, "/web1", null, List.of(),
+            false, false);
+    LiveVm hot =
+        new LiveVm(
+            "vm-1", "web1", List.of(), 2, 2048, true, Map.of(), null, "/web1", null, List.of(),
+            true, true);
+    String grow = "definition: {vcpu: 4, memory: 4GiB}\n";
+
+    Change coldChange =
+        plan(
+                files("_folder.yaml", ROOT, "web1.yaml", grow),
+                List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
+                Map.of("sim1", listed(cold)),
+                PlanOptions.ALL)
+            .plan()
+            .changes()
+            .get(0);
+    Change hotChange =
+        plan(
+                files("_folder.yaml", ROOT, "web1.yaml", grow),
+                List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
+                Map.of("sim1", listed(hot)),
+                PlanOptions.ALL)
+            .plan()
+            .changes()
+            .get(0);
+
+    assertTrue(coldChange.requiresReboot() && coldChange.blocked());
+    assertEquals("requires reboot", coldChange.reasons().get(0).note());
+    assertTrue(!hotChange.requiresReboot() && !hotChange.blocked());
+  }
+
+  @Test
   void preventDestroyKeptInStateRefusesTheRemoval() {
     PlanResult result =
         plan(

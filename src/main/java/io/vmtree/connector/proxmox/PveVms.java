@@ -145,6 +145,11 @@ final class PveVms {
                 disks.add(entry.getKey() + "=" + value.split(",")[0]);
               }
             });
+    // qemu-server applies cores and memory to a running VM only with cpu / memory hotplug, which
+    // the default (network,disk,usb; "1" is an alias of it) leaves out: else a change waits for
+    // the next start, so the plan marks it as needing a reboot
+    List<String> hotplug =
+        Arrays.asList(config.path("hotplug").asString("network,disk,usb").split(","));
     return new LiveVm(
         node + "/" + vmid,
         config.path("name").asString("VM" + vmid),
@@ -156,7 +161,9 @@ final class PveVms {
         description.isEmpty() ? null : description,
         marker,
         baseImage,
-        disks);
+        disks,
+        hotplug.contains("cpu"),
+        hotplug.contains("memory"));
   }
 
   /** A VM's id as node and number. */
