@@ -197,8 +197,8 @@ final class StepRunner {
     DescriptorState before = require(change.path());
     Transitions.next(change.path(), before.status(), Action.UNDEPLOY);
     markPending(before, op, Map.of());
-    DeleteResult deleted = delete(before);
-    Map<String, Object> result = deleteResult(before, deleted);
+    DeleteResult deleted = delete(change, before);
+    Map<String, Object> result = deleteResult(change, before, deleted);
     save(
         new DescriptorState(
             before.fullName(),
@@ -219,10 +219,10 @@ final class StepRunner {
     DescriptorState before = require(change.path());
     Transitions.next(change.path(), before.status(), Action.REPLACE);
     markPending(before, op, change.desired().config());
-    DeleteResult deleted = delete(before);
+    DeleteResult deleted = delete(change, before);
     // the new VM goes where the tree says now, which may be another hypervisor than the old one
     LiveVm vm = create(change, String.valueOf(change.desired().config().get("use_hypervisor")));
-    Map<String, Object> result = new LinkedHashMap<>(deleteResult(before, deleted));
+    Map<String, Object> result = new LinkedHashMap<>(deleteResult(change, before, deleted));
     result.put("vm_id", vm.id());
     result.put("replaced_vm_id", before.vmId());
     saveDeployed(before, change.desired(), vm, op, result);
@@ -306,16 +306,28 @@ final class StepRunner {
     return limited(hypervisor, session -> retry.call(() -> session.create(spec)));
   }
 
-  private DeleteResult delete(DescriptorState before) {
-    boolean keepDisks = before.lifecycle().keepDisks();
+  private DeleteResult delete(Change change, DescriptorState before) {
+    boolean keepDisks = keepDisks(change, before);
     return limited(
         before.hypervisor(), session -> retry.call(() -> session.delete(before.vmId(), keepDisks)));
   }
 
-  private static Map<String, Object> deleteResult(DescriptorState before, DeleteResult deleted) {
+  /**
+   * {@return whether a destroy keeps the disks}: when the tree says so now or the state says it did
+   * when last applied; a file that sets {@code keep_disks} and {@code target: provisioned} in one
+   * edit keeps them, and a deleted file still does what it last said. Kept disks can be deleted by
+   * hand; destroyed ones cannot be brought back.
+   */
+  private static boolean keepDisks(Change change, DescriptorState before) {
+    return before.lifecycle().keepDisks()
+        || (change.desired() != null && change.desired().lifecycle().keepDisks());
+  }
+
+  private static Map<String, Object> deleteResult(
+      Change change, DescriptorState before, DeleteResult deleted) {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("deleted_vm_id", before.vmId());
-    if (before.lifecycle().keepDisks()) {
+    if (keepDisks(change, before)) {
       result.put("kept_disks", deleted.keptDisks());
     }
     return result;

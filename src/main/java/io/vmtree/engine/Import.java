@@ -76,8 +76,9 @@ final class Import {
       StateSnapshot snapshot = state.read();
       DescriptorState previous = snapshot.descriptors().get(path);
       checkImportable(path, previous);
-      checkUnclaimed(snapshot, path, hypervisor, vmId);
       LiveVm vm = find(hypervisor, vmId);
+      // by the hypervisor's own id: VM_ID may name the VM another way (a vSphere inventory path)
+      checkUnclaimed(snapshot, path, hypervisor, vm.id());
       if (vm.marker() != null && !vm.marker().equals(path.toString())) {
         throw refused(
             "cannot import VM "
@@ -176,27 +177,26 @@ final class Import {
     }
   }
 
-  /** One bulk list of the hypervisor: refresh never asks per VM, and neither does import. */
-  private LiveVm find(String hypervisor, String vmId) {
-    List<LiveVm> vms;
+  /**
+   * {@return the VM that {@code reference} names}, asked of the connector once: by default one bulk
+   * list searched by id; vSphere also takes an instance UUID or an inventory path
+   */
+  private LiveVm find(String hypervisor, String reference) {
+    java.util.Optional<LiveVm> found;
     try {
-      vms = Retry.DEFAULT.call(() -> hypervisors.session(hypervisor).list());
+      found = Retry.DEFAULT.call(() -> hypervisors.session(hypervisor).find(reference));
     } catch (ConnectorException e) {
       throw refused("cannot import: hypervisor " + hypervisor + ": " + e.getMessage());
     }
-    return vms.stream()
-        .filter(vm -> vm.id().equals(vmId))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                refused(
-                    "no VM "
-                        + vmId
-                        + " on hypervisor "
-                        + hypervisor
-                        + " ("
-                        + vms.size()
-                        + " VM(s) listed); VM_ID is the hypervisor's id of the VM"));
+    return found.orElseThrow(
+        () ->
+            refused(
+                "no VM "
+                    + reference
+                    + " on hypervisor "
+                    + hypervisor
+                    + "; VM_ID is the hypervisor's id of the VM (vSphere: its instance UUID or"
+                    + " inventory path)"));
   }
 
   private Operation provision(DescriptorConfig descriptor) {

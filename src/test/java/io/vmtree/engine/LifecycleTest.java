@@ -225,6 +225,26 @@ class LifecycleTest {
   }
 
   @Test
+  void keepDisksSetInTheSameEditAsTargetProvisionedKeepsTheDisks() {
+    EngineScenario s = deployed("");
+    String id = s.vmsByMarker("sim1").get("/app/web1").get("id").toString();
+    s.write(
+        "app/web1.yaml", "definition: {}\ntarget: provisioned\nlifecycle: {keep_disks: true}\n");
+
+    s.apply();
+
+    long undeploy = ((Number) s.op("undeploy", "/app/web1", 0).get("id")).longValue();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result =
+        (Map<String, Object>)
+            EngineScenario.json(s.ok("ops", "show", "" + undeploy).out()).get("result");
+    assertTrue(
+        result.get("kept_disks") instanceof List<?> disks && disks.toString().contains(id),
+        "the tree's keep_disks counts in the edit that undeploys: " + result);
+    assertNull(s.vm("sim1", id));
+  }
+
+  @Test
   void opsShowOfAnUnknownIdIsAnError() {
     EngineScenario s = deployed("");
 
