@@ -103,7 +103,8 @@ public final class LineLog {
     syncUpTo(end);
   }
 
-  private void syncUpTo(long end) throws IOException {
+  /** Puts every line up to {@code end} (a value {@link #write} returned) on disk. */
+  public void syncUpTo(long end) throws IOException {
     try {
       synchronized (syncLock) {
         if (synced < end) {

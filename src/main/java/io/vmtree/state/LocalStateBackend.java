@@ -118,7 +118,7 @@ public final class LocalStateBackend implements StateBackend {
     Shared() {
       this(
           new Object(),
-          newLocks(64),
+          newLocks(256),
           ConcurrentHashMap.newKeySet(),
           new java.util.concurrent.locks.ReentrantReadWriteLock());
     }
@@ -216,14 +216,16 @@ public final class LocalStateBackend implements StateBackend {
     Path file = descriptors.file(path);
     checkpointLock.readLock().lock();
     try {
+      long end;
       synchronized (pathLock(path)) {
-        if (durable) {
-          log.put(descriptor);
-        } else {
-          log.putDeferred(descriptor);
-        }
+        end = log.write(descriptor);
         descriptors.write(descriptor, false);
         logged.add(file);
+      }
+      // the wait for the disk outside the path's lock: writers of other paths that share it
+      // must not queue behind this fsync
+      if (durable) {
+        log.syncUpTo(end);
       }
     } finally {
       checkpointLock.readLock().unlock();

@@ -37,21 +37,28 @@ final class StateLog {
     return log.file();
   }
 
-  /** Appends {@code descriptor}; returns once the line is on disk. */
-  void put(DescriptorState descriptor) {
-    append(StateCodec.encodeDescriptorLine(descriptor));
-  }
-
   /**
-   * Appends {@code descriptor} and returns at once; the line is on disk after the next {@link
-   * #put}, {@link #remove} or {@link #sync}.
+   * Appends {@code descriptor} and returns at once: the line is on disk after {@link #syncUpTo}
+   * with the returned position, or any later sync.
+   *
+   * @return the end of the line in the log
    */
-  void putDeferred(DescriptorState descriptor) {
+  long write(DescriptorState descriptor) {
     try {
-      log.write(StateCodec.encodeDescriptorLine(descriptor));
+      return log.write(StateCodec.encodeDescriptorLine(descriptor));
     } catch (IOException e) {
       throw new StateException(
           "cannot write the state log " + log.file() + ": " + LineLog.reason(e), e);
+    }
+  }
+
+  /** Puts every line up to {@code end} on disk (group commit). */
+  void syncUpTo(long end) {
+    try {
+      log.syncUpTo(end);
+    } catch (IOException e) {
+      throw new StateException(
+          "cannot sync the state log " + log.file() + ": " + LineLog.reason(e), e);
     }
   }
 
