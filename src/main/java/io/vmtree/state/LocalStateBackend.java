@@ -36,12 +36,13 @@ import java.util.function.Predicate;
  *
  * <p>Every file but the logs is replaced atomically (temp file, rename), so a reader or a crash
  * sees the old file or the new one. Saving a descriptor appends it to the write-ahead log ({@link
- * StateLog}: one fsync shared by parallel writers) and replaces its own file, nothing else,
- * whatever the number of descriptors; releasing the lock makes the files durable (one filesystem
- * sync) and empties the log, and readers lay whatever the log still holds over the files. {@code
- * meta.json} and {@code folders.json} are fsynced file by file. A change writes the changed file
- * first and raises the serial after it: a reader that records the serial before reading the
- * descriptors never records a serial newer than what it read.
+ * StateLog}: one fsync shared by parallel writers), nothing else, whatever the number of
+ * descriptors; releasing the lock writes each saved descriptor's file once, with its last content,
+ * makes them durable (one filesystem sync) and empties the log. Readers lay whatever the log holds
+ * over the files, so they never see an older descriptor than was saved. {@code meta.json} and
+ * {@code folders.json} are fsynced file by file. A change writes the changed file first and raises
+ * the serial after it: a reader that records the serial before reading the descriptors never
+ * records a serial newer than what it read.
  *
  * <p>Descriptor files of different paths are written concurrently; {@code meta.json} and {@code
  * folders.json} are updated under one lock per directory in this JVM. Across processes only the
@@ -69,6 +70,7 @@ public final class LocalStateBackend implements StateBackend {
   private final StateLog log;
   private final Object[] pathLocks;
   private final Set<Path> logged;
+  private final ConcurrentMap<TreePath, DescriptorState> unwritten;
   private final java.util.concurrent.locks.ReadWriteLock checkpointLock;
   private final Object metaLock;
   private final String freshLineage = UUID.randomUUID().toString();
@@ -96,6 +98,7 @@ public final class LocalStateBackend implements StateBackend {
     this.metaLock = shared.metaLock;
     this.pathLocks = shared.pathLocks;
     this.logged = shared.logged;
+    this.unwritten = shared.unwritten;
     this.checkpointLock = shared.checkpointLock;
   }
 
@@ -105,8 +108,10 @@ public final class LocalStateBackend implements StateBackend {
    * @param metaLock guards meta.json, folders.json and the lock's group commit
    * @param pathLocks serialize writes of one path, so that its log records and its file change in
    *     the same order
-   * @param logged the files written since the log was last emptied: what releasing the lock makes
+   * @param logged the files changed since the log was last emptied: what releasing the lock makes
    *     durable
+   * @param unwritten the descriptors saved to the log but not yet to their files: the files are
+   *     written once, with their last content, when the lock is released
    * @param checkpointLock writes hold it shared, emptying the log exclusively: no record is
    *     appended between the sync of the files and the truncation
    */
@@ -114,12 +119,14 @@ public final class LocalStateBackend implements StateBackend {
       Object metaLock,
       Object[] pathLocks,
       Set<Path> logged,
+      ConcurrentMap<TreePath, DescriptorState> unwritten,
       java.util.concurrent.locks.ReadWriteLock checkpointLock) {
     Shared() {
       this(
           new Object(),
           newLocks(256),
           ConcurrentHashMap.newKeySet(),
+          new ConcurrentHashMap<>(),
           new java.util.concurrent.locks.ReentrantReadWriteLock());
     }
 
@@ -214,13 +221,23 @@ public final class LocalStateBackend implements StateBackend {
   private void save(DescriptorState descriptor, boolean durable) {
     TreePath path = Objects.requireNonNull(descriptor, "descriptor").fullName();
     Path file = descriptors.file(path);
+    boolean locked;
+    synchronized (metaLock) {
+      locked = held != null;
+    }
     checkpointLock.readLock().lock();
     try {
       long end;
       synchronized (pathLock(path)) {
         end = log.write(descriptor);
-        descriptors.write(descriptor, false);
-        logged.add(file);
+        if (locked) {
+          unwritten.put(path, descriptor);
+          logged.add(file);
+        } else {
+          // no release of the lock will write it: the file now, durably (the log line keeps
+          // readers from laying an older record of a log left by a killed holder over it)
+          descriptors.write(descriptor, true);
+        }
       }
       // the wait for the disk outside the path's lock: writers of other paths that share it
       // must not queue behind this fsync
@@ -239,7 +256,8 @@ public final class LocalStateBackend implements StateBackend {
     checkpointLock.readLock().lock();
     try {
       synchronized (pathLock(fullName)) {
-        if (!Files.exists(file)) {
+        boolean saved = unwritten.remove(fullName) != null;
+        if (!saved && !Files.exists(file)) {
           return;
         }
         log.remove(fullName);
@@ -374,10 +392,12 @@ public final class LocalStateBackend implements StateBackend {
       if (logged.isEmpty()) {
         return;
       }
-      // the log first: should the sync of the files fail, it still holds every record
+      // the log first: should writing the files fail, it still holds every record
       log.sync();
+      unwritten.values().parallelStream().forEach(d -> descriptors.write(d, false));
       AtomicFiles.syncAll(dir, List.copyOf(logged));
       log.truncate();
+      unwritten.clear();
       logged.clear();
     } finally {
       checkpointLock.writeLock().unlock();
