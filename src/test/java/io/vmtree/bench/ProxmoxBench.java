@@ -12,9 +12,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * bench/proxmox.sh: (1) refresh of N VMs on one cluster, twice in one process: the hypervisor calls
- * of each (target: 1 when nothing changed); (2) apply of 50 new VMs through the CLI against the PVE
- * test server with realistic task times: wall time against the serial sum of the task times.
+ * bench/proxmox.sh: (1) refresh of N VMs on one cluster, twice in one process, then by {@code
+ * vmtree plan} in new processes: the hypervisor calls of each (target: 1 when nothing changed, in a
+ * new process once the cache in the state directory is warm); (2) apply of 50 new VMs through the
+ * CLI against the PVE test server with realistic task times: wall time against the serial sum of
+ * the task times.
  */
 public final class ProxmoxBench {
   private ProxmoxBench() {}
@@ -27,7 +29,7 @@ public final class ProxmoxBench {
     System.exit(0);
   }
 
-  private static void refresh(int count) {
+  private static void refresh(int count) throws Exception {
     try (FakePve pve = FakePve.start()) {
       pve.token("vmtree@pve!bench", "s3cret", FakePve.VMTREE_ROLE);
       for (int i = 0; i < count; i++) {
@@ -54,11 +56,72 @@ public final class ProxmoxBench {
         session.list();
         long third = session.calls() - connect - first - second;
         System.out.printf(
-            "refresh of %d VMs: first %d calls (%.2f s), second, nothing changed: %d call(s)"
-                + " (%.3f s), after one VM changed: %d calls; connect: %d call(s)%n",
+            "refresh of %d VMs in one process: first %d calls (%.2f s), second, nothing changed:"
+                + " %d call(s) (%.3f s), after one VM changed: %d calls; connect: %d call(s)%n",
             seen, first, (t1 - t0) / 1e9, second, (t2 - t1) / 1e9, third, connect);
       }
+      freshProcesses(pve, count);
     }
+  }
+
+  /**
+   * {@code vmtree plan} in new processes (the ./vmtree launcher, as a user runs it) against the
+   * same cluster: the first fills the cache in the state directory, the next ones find it warm.
+   */
+  private static void freshProcesses(FakePve pve, int count) throws Exception {
+    Path dir = Files.createTempDirectory("proxmox-bench-refresh");
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Path state = Files.createDirectories(dir.resolve("state"));
+    pve.template(9000, "pve1", "debian-12", "local-lvm");
+    Files.writeString(
+        tree.resolve("_folder.yaml"),
+        "definition:\n"
+            + "  hypervisors:\n"
+            + "    pve: {type: proxmox, host: \""
+            + pve.host()
+            + "\", node: pve1, token_id: \"vmtree@pve!bench\", token_secret: \"${env:PVE_TOKEN}\","
+            + " fingerprint: \""
+            + pve.fingerprint()
+            + "\"}\n"
+            + "  use_hypervisor: pve\n"
+            + "  base_image: debian-12\n"
+            + "  vcpu: 1\n"
+            + "  memory: 1GiB\n");
+    Files.writeString(tree.resolve("web1.yaml"), "definition: {}\n");
+    String cold = plan(tree, state, Map.of());
+    String warm = plan(tree, state, Map.of());
+    pve.edit(20_011, "memory", "1024");
+    String oneChanged = plan(tree, state, Map.of());
+    String forced = plan(tree, state, Map.of("VMTREE_PROXMOX_FULL_REFRESH", "1"));
+    long size = Files.size(state.resolve("cache/proxmox/pve.json"));
+    System.out.printf(
+        "refresh of %d VMs by vmtree plan, each a new process: cache cold: %s; cache warm: %s;"
+            + " after one VM changed: %s; VMTREE_PROXMOX_FULL_REFRESH=1: %s; cache file %d KiB%n",
+        count, cold, warm, oneChanged, forced, size / 1024);
+  }
+
+  private static final java.util.regex.Pattern REFRESHED =
+      java.util.regex.Pattern.compile(
+          "Refreshed 1 hypervisor\\(s\\) with (\\d+) call\\(s\\); planned in ([\\d.]+) s");
+
+  /** {@return "N call(s) (plan T s, process W s)" of one {@code ./vmtree plan} process} */
+  private static String plan(Path tree, Path state, Map<String, String> env) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder("./vmtree", "--state", state.toString(), "plan", tree.toString());
+    builder.environment().put("PVE_TOKEN", "s3cret");
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true);
+    long t0 = System.nanoTime();
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    int code = process.waitFor();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    java.util.regex.Matcher m = REFRESHED.matcher(output);
+    if (code != 0 || !m.find()) {
+      throw new IllegalStateException("vmtree plan failed (exit " + code + "):\n" + output);
+    }
+    return String.format(
+        "%s call(s) (refresh and plan %s s, process %.1f s)", m.group(1), m.group(2), wall);
   }
 
   private static void deploy(int count) throws Exception {

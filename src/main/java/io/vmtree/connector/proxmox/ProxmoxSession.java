@@ -44,18 +44,18 @@ final class ProxmoxSession implements HypervisorSession {
   private final Map<String, String> markers = new ConcurrentHashMap<>();
   private volatile boolean listed;
 
-  ProxmoxSession(PveSettings settings, PveClient client, PveTasks tasks, String cacheKey) {
+  ProxmoxSession(PveSettings settings, PveClient client, PveTasks tasks, RefreshCache cache) {
     this.settings = settings;
     this.client = client;
     this.tasks = tasks;
     this.ids = VmidAllocator.of(settings.clusterKey());
     this.gate = CloneGate.of(settings.clusterKey());
-    this.cache = RefreshCache.of(cacheKey);
+    this.cache = cache;
   }
 
   /**
    * One {@code GET /cluster/resources?type=vm}, plus {@code GET .../config} for the VMs whose row
-   * changed since this process last read them (see {@link RefreshCache}).
+   * changed since vmtree last read them (see {@link RefreshCache}, kept in the state directory).
    *
    * @throws ConnectorException UNREACHABLE when the entry's node is offline (its VMs report status
    *     {@code unknown})
@@ -90,9 +90,9 @@ final class ProxmoxSession implements HypervisorSession {
         nodeOffline = true;
       }
       present.add(vmid);
-      LiveVm known = cache.get(vmid, summary);
+      JsonNode known = cache.get(vmid, summary);
       if (known != null) {
-        vms.add(known);
+        vms.add(PveVms.live(node, vmid, known, "running".equals(summary.status())));
       } else {
         toRead.add(row);
       }
@@ -108,6 +108,7 @@ final class ProxmoxSession implements HypervisorSession {
     }
     vms.addAll(readConfigs(toRead));
     cache.retain(present);
+    cache.save();
     templates.clear();
     templates.putAll(foundTemplates);
     markers.clear();
@@ -146,7 +147,7 @@ final class ProxmoxSession implements HypervisorSession {
       LiveVm vm =
           PveVms.live(
               ref.node(), ref.vmid(), config, "running".equals(row.path("status").asString()));
-      cache.put(ref.vmid(), RefreshCache.Summary.of(row), vm);
+      cache.put(ref.vmid(), RefreshCache.Summary.of(row), config);
       return vm;
     } catch (ConnectorException e) {
       if (e.kind() == Kind.NOT_FOUND) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import tools.jackson.core.JacksonException;
@@ -65,6 +66,7 @@ final class PveClient implements AutoCloseable {
   private final Duration requestTimeout;
   private final Retries retries;
   private final Duration ticketRenewal;
+  private final LongSupplier nanoClock;
   private final AtomicLong calls = new AtomicLong();
   private final Object loginLock = new Object();
   private volatile Ticket ticket;
@@ -79,6 +81,20 @@ final class PveClient implements AutoCloseable {
       Duration requestTimeout,
       Retries retries,
       Duration ticketRenewal) {
+    this(name, api, credentials, tls, requestTimeout, retries, ticketRenewal, System::nanoTime);
+  }
+
+  /** As above, with the clock that ages tickets ({@link System#nanoTime} but in tests). */
+  PveClient(
+      String name,
+      URI api,
+      Credentials credentials,
+      PveTls tls,
+      Duration requestTimeout,
+      Retries retries,
+      Duration ticketRenewal,
+      LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
     this.name = name;
     this.api = api;
     this.credentials = credentials;
@@ -183,7 +199,8 @@ final class PveClient implements AutoCloseable {
       return null;
     }
     Ticket current = ticket;
-    if (current == null || System.nanoTime() - current.obtainedNanos() > ticketRenewal.toNanos()) {
+    if (current == null
+        || nanoClock.getAsLong() - current.obtainedNanos() > ticketRenewal.toNanos()) {
       current = renewTicket(current);
     }
     request.header("Cookie", "PVEAuthCookie=" + current.cookie());
@@ -220,7 +237,7 @@ final class PveClient implements AutoCloseable {
           new Ticket(
               data.path("ticket").asString(),
               data.path("CSRFPreventionToken").asString(),
-              System.nanoTime());
+              nanoClock.getAsLong());
       return ticket;
     }
   }

@@ -42,7 +42,16 @@ final class PveVms {
   private static final Pattern DISK =
       Pattern.compile("(?:scsi|virtio|sata|ide)\\d+|efidisk0|tpmstate0|unused\\d+");
 
+  /** The config fields {@link #live} reads, besides the disks. */
+  private static final java.util.Set<String> READ =
+      java.util.Set.of("name", "sockets", "cores", "vcpus", "memory", "tags", "description");
+
   private PveVms() {}
+
+  /** {@return true when {@link #live} reads the config field {@code key}} */
+  static boolean isRead(String key) {
+    return READ.contains(key) || DISK.matcher(key).matches();
+  }
 
   /** {@return the PVE {@code tags} value for {@code spec}: folder tag and its tags} */
   static String tags(String hypervisor, VmSpec spec) {

@@ -18,6 +18,7 @@ import io.vmtree.connector.proxmox.fake.FakePve;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,11 +45,13 @@ class ProxmoxConnectorTest {
           .token("vmtree@pve!apply", secret, FakePve.VMTREE_ROLE)
           .user("vmtree@pve", "pw-" + secret, FakePve.VMTREE_ROLE);
   private final ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+  private final Map<String, String> environment = new HashMap<>();
   private final ProxmoxConnector connector =
       new ProxmoxConnector(
           new PveClient.Retries(4, Duration.ofMillis(20)),
           Duration.ofMillis(5),
-          new PrintStream(warnings, true, StandardCharsets.UTF_8));
+          new PrintStream(warnings, true, StandardCharsets.UTF_8),
+          environment::get);
 
   @AfterEach
   void stop() {
@@ -56,6 +59,10 @@ class ProxmoxConnectorTest {
   }
 
   private HypervisorConfig config(Map<String, Object> overrides) {
+    return config(overrides, null);
+  }
+
+  private HypervisorConfig config(Map<String, Object> overrides, Path stateDir) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("host", pve.host());
     settings.put("node", "pve1");
@@ -71,7 +78,7 @@ class ProxmoxConnectorTest {
             text.equals("${env:PVE_TOKEN}")
                 ? secret
                 : text.equals("${env:PVE_PASSWORD}") ? "pw-" + secret : text;
-    return new HypervisorConfig("pve", "proxmox", settings, secrets, null);
+    return new HypervisorConfig("pve", "proxmox", settings, secrets, stateDir);
   }
 
   private static VmSpec spec(String path, String image, int vcpu, long mib, boolean on) {
@@ -148,21 +155,31 @@ class ProxmoxConnectorTest {
   }
 
   @Test
-  void aWrongPasswordOrTokenIsUnreachableAtConnect() {
+  void aRefusedTokenIsUnreachableAtTheFirstCallAndAWrongPasswordAtConnect() {
+    try (HypervisorSession session = connector.connect(config(Map.of("token_secret", "wrong")))) {
+      assertEquals(0, session.calls(), "a token session sends nothing before the refresh");
+      ConnectorException e = assertThrows(ConnectorException.class, session::list);
+      assertEquals(Kind.UNREACHABLE, e.kind());
+      assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+      assertFalse(e.getMessage().contains("wrong"));
+    }
+    Map<String, Object> password = new HashMap<>();
+    password.put("token_id", null);
+    password.put("token_secret", null);
+    password.put("user", "vmtree@pve");
+    password.put("password", "wrong");
     ConnectorException e =
-        assertThrows(
-            ConnectorException.class,
-            () -> connector.connect(config(Map.of("token_secret", "wrong"))));
+        assertThrows(ConnectorException.class, () -> connector.connect(config(password)));
     assertEquals(Kind.UNREACHABLE, e.kind());
     assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
-    assertFalse(e.getMessage().contains("wrong"));
   }
 
   @Test
   void anUntrustedCertificateIsRefusedNamingItsFingerprint() {
     ConnectorException e =
         assertThrows(
-            ConnectorException.class, () -> connector.connect(config(Map.of("fingerprint", ""))));
+            ConnectorException.class,
+            () -> connector.connect(config(Map.of("fingerprint", ""))).list());
     assertEquals(Kind.UNREACHABLE, e.kind());
     assertTrue(e.getMessage().contains(pve.fingerprint()), e.getMessage());
 
@@ -170,7 +187,7 @@ class ProxmoxConnectorTest {
     ConnectorException pinned =
         assertThrows(
             ConnectorException.class,
-            () -> connector.connect(config(Map.of("fingerprint", other))));
+            () -> connector.connect(config(Map.of("fingerprint", other))).list());
     assertEquals(Kind.UNREACHABLE, pinned.kind());
 
     Map<String, Object> insecure = new HashMap<>();

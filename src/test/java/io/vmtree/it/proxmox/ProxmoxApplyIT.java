@@ -198,6 +198,46 @@ class ProxmoxApplyIT {
   }
 
   @Test
+  void aFreshPlanOfAnUnchangedClusterIsOneCallAndStillSeesAChangeBehindVmtreesBack()
+      throws IOException {
+    EngineScenario s = tree("");
+    s.write("lab/a.yaml", "definition: {power: off}\n", "lab/b.yaml", "definition: {}\n");
+    ok(s, "apply", "TREE", "--auto-approve");
+    // the first refresh after the apply reads the two VMs it made; every later one is the listing
+    assertTrue(ok(s, "plan", "TREE").err().contains("with 3 call(s)"), () -> outputs.toString());
+    Path cache = s.state().resolve("cache/proxmox/pve.json");
+    assertTrue(Files.isRegularFile(cache), "the plan wrote the refresh cache");
+    CliRun warm = ok(s, "plan", "TREE", "--detailed-exitcode");
+    assertTrue(warm.err().contains("Refreshed 1 hypervisor(s) with 1 call(s)"), warm::err);
+    assertTrue(warm.out().contains("No changes"), warm::out);
+
+    // behind vmtree's back, through PVE's own API: a is stopped, so the cores apply at once
+    String a = s.stateDescriptor("/lab/a").get("vm_id").toString(); // pve1/VMID
+    pve.call(
+        "POST",
+        "/nodes/" + a.replace("/", "/qemu/") + "/config",
+        Map.of("cores", "3"),
+        "vmtree@pve!apply");
+    CliRun drifted = run(s, "plan", "TREE", "--detailed-exitcode");
+    assertEquals(2, drifted.exitCode(), drifted::all);
+    assertTrue(drifted.err().contains("with 2 call(s)"), drifted::err);
+    assertTrue(drifted.out().contains("vcpu: 3 -> 2"), drifted::out);
+    CliRun drift = run(s, "drift", "TREE", "--format", "json");
+    assertEquals(2, drift.exitCode(), drift::all);
+    assertTrue(drift.out().contains("\"/lab/a\""), drift::out);
+    assertTrue(drift.out().contains("vcpu"), drift::out);
+
+    // a corrupt cache costs one full refresh, never an error
+    Files.writeString(cache, "{\"format\": 1, \"vms\": {\"pve1/10000\": ");
+    CliRun afterCorrupt = run(s, "plan", "TREE", "--detailed-exitcode");
+    assertEquals(2, afterCorrupt.exitCode(), afterCorrupt::all);
+    assertTrue(afterCorrupt.err().contains("with 3 call(s)"), afterCorrupt::err);
+    assertFalse(afterCorrupt.all().contains("cache"), afterCorrupt::all);
+    assertTrue(ok(s, "plan", "TREE").err().contains("with 1 call(s)"), () -> outputs.toString());
+    assertNoSecret(s, null);
+  }
+
+  @Test
   void aClusterThatCannotBeReachedIsAClearError() {
     EngineScenario s = tree("");
     s.write("a.yaml", "definition: {}\n");
@@ -234,6 +274,7 @@ class ProxmoxApplyIT {
     ok(s, "explain", "TREE", "/lab/a", "--json");
     ok(s, "ops", "list", "--json");
     ok(s, "tree", "TREE");
+    assertTrue(Files.isRegularFile(s.state().resolve("cache/proxmox/pve.json")));
     assertNoSecret(s, planFile);
   }
 

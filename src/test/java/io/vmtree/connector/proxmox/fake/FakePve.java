@@ -128,6 +128,9 @@ public final class FakePve implements AutoCloseable {
   private final AtomicLong taskMillis = new AtomicLong();
   private final AtomicLong lockWaitMillis = new AtomicLong();
   private final Map<String, AtomicInteger> activeClones = new ConcurrentHashMap<>();
+  private final AtomicInteger proxyErrors = new AtomicInteger();
+  private volatile int proxyErrorStatus;
+  private volatile String proxyErrorMessage;
   private final Map<String, AtomicInteger> maxClones = new ConcurrentHashMap<>();
   private final AtomicInteger pid = new AtomicInteger(0x1000);
 
@@ -291,6 +294,91 @@ public final class FakePve implements AutoCloseable {
     }
   }
 
+  /**
+   * Calls this server's API over HTTPS as another client would (a script, the web UI), with an API
+   * token: a change made behind vmtree's back through PVE's own API, the way PVE records it (a
+   * running VM's cores and memory stay pending, as on PVE).
+   *
+   * @return the answer's body
+   * @throws IllegalStateException when the answer is not 200
+   */
+  public String call(String method, String path, Map<String, String> form, String tokenId) {
+    StringBuilder body = new StringBuilder();
+    form.forEach(
+        (k, v) ->
+            body.append(body.length() == 0 ? "" : "&")
+                .append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
+                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    try {
+      javax.net.ssl.SSLContext trustItself = javax.net.ssl.SSLContext.getInstance("TLS");
+      trustItself.init(null, new javax.net.ssl.TrustManager[] {new TrustAny()}, null);
+      java.net.http.HttpClient client =
+          java.net.http.HttpClient.newBuilder().sslContext(trustItself).build();
+      java.net.http.HttpResponse<String> answer =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("https://" + host() + "/api2/json" + path))
+                  .header("Authorization", "PVEAPIToken=" + tokenId + "=" + tokens.get(tokenId))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .method(
+                      method, java.net.http.HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException(method + " " + path + ": " + answer.body());
+      }
+      return answer.body();
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The test's own client trusts the test's own server (a self-signed certificate, 127.0.0.1). */
+  private static final class TrustAny extends javax.net.ssl.X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+    @Override
+    public void checkClientTrusted(
+        java.security.cert.X509Certificate[] c, String a, java.net.Socket s) {}
+
+    @Override
+    public void checkServerTrusted(
+        java.security.cert.X509Certificate[] c, String a, java.net.Socket s) {}
+
+    @Override
+    public void checkClientTrusted(
+        java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+    @Override
+    public void checkServerTrusted(
+        java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
+
+  /**
+   * The next {@code count} requests are answered {@code status} by the proxy, before any
+   * authentication or routing, as pveproxy answers when its worker is gone or busy (502 {@code Bad
+   * Gateway}, 503, 504 {@code Gateway Timeout}; pve-http-server AnyEvent.pm).
+   */
+  public FakePve proxyErrors(int count, int status, String message) {
+    proxyErrors.set(count);
+    proxyErrorStatus = status;
+    proxyErrorMessage = message;
+    return this;
+  }
+
   public void setRunning(int vmid, boolean running) {
     vms.get(vmid).running = running;
   }
@@ -406,6 +494,13 @@ public final class FakePve implements AutoCloseable {
       if (method.equals("POST") || method.equals("PUT")) {
         parseForm(
             new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), params);
+      }
+      if (proxyErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", null);
+        body.put("message", proxyErrorMessage + "\n");
+        send(exchange, proxyErrorStatus, body);
+        return;
       }
       Object data;
       try {
