@@ -163,12 +163,7 @@ final class HttpFront {
             .reply()
             .whenComplete(
                 (r, e) ->
-                    send(
-                        exchange,
-                        e == null ? r : error(new ApiError(500, "internal", e.toString())),
-                        route[0],
-                        who[0],
-                        start));
+                    send(exchange, e == null ? r : error(failure(e)), route[0], who[0], start));
         return;
       }
       send(exchange, reply, route[0], who[0], start);
@@ -234,6 +229,15 @@ final class HttpFront {
       }
     }
     return query;
+  }
+
+  /** {@return the error a later answer failed with: its own when it is one, else a 500} */
+  private static ApiError failure(Throwable e) {
+    Throwable cause =
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    return cause instanceof ApiError api ? api : new ApiError(500, "internal", cause.toString());
   }
 
   private static Http.Reply error(ApiError e) {
