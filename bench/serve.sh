@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 N="${N:-1000}"
 CLIENTS="${CLIENTS:-50}"
 BIG="${BIG:-100000}"
+MEMORY="${MEMORY:-1}"   # 0: skip part 2
 out="bench/out/serve-$N"
 mkdir -p bench/out
 ./vmtree --version >/dev/null
@@ -43,7 +44,7 @@ cli_whole=$(python3 -c "print(f'{$end - $start:.2f}')")
 
 echo "== service: the same apply under $CLIENTS reading clients" >&2
 ./vmtree --state "$out/serve-state" serve --tree "$out/tree" --listen 127.0.0.1:0 \
-  --parallelism 50 --rate-limit 0 --http-threads 16 --no-watch 2>"$out/serve.log" &
+  --parallelism 50 --rate-limit 0 --http-threads "${HTTP_THREADS:-16}" --no-watch 2>"$out/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q "listening on" "$out/serve.log" && break; sleep 0.1; done
@@ -71,6 +72,7 @@ trap - EXIT
 read -r svc_phase svc_steps < <(phase "$out/serve-state/journal.jsonl")
 svc_whole=$(python3 -c "print(f'{$apply_end - $apply_start:.2f}')")
 
+if [ "$MEMORY" = 1 ]; then
 echo "== service: memory with $BIG descriptors loaded" >&2
 big="bench/out/plan-$BIG"
 if [ ! -f "$big/.ready" ]; then
@@ -91,6 +93,7 @@ ready=$(grep -o 'read (generation 1): [0-9]* descriptors in [0-9]* ms' "$out/big
 state_count=$(curl -sS "$bigurl/metrics" | awk '/^vmtree_state_descriptors/ {print $2}')
 kill -TERM $bigpid; wait $bigpid || true
 trap - EXIT
+fi
 
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared)"
@@ -101,6 +104,8 @@ python3 -c "r=$svc_phase/$cli_phase; print(f'  ratio    : {r:.2f}x the CLI apply
 echo "  reads    : $(cat "$out/load.txt")"
 p99=$(grep -o 'p99 [0-9.]*' "$out/load.txt" | cut -d' ' -f2 || echo 1e9)
 python3 -c "print('  read p99 target < 50 ms: ' + ('ok' if $p99 < 50 else 'MISSED'))"
-echo "memory of the service with $BIG descriptors in the tree and $state_count in the state:"
-echo "  tree $ready"
-echo "  RSS ${rss} MiB, heap used after a full GC $((heap / 1024)) MiB"
+if [ "$MEMORY" = 1 ]; then
+  echo "memory of the service with $BIG descriptors in the tree and $state_count in the state:"
+  echo "  tree $ready"
+  echo "  RSS ${rss} MiB, heap used after a full GC $((heap / 1024)) MiB"
+fi

@@ -98,6 +98,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Threads answering requests (default 16).")
   int httpThreads;
 
+  @Option(
+      names = "--drift-interval",
+      paramLabel = "DURATION",
+      description =
+          "Check for drift every DURATION (30s, 5m, 1h; default: off), for GET /v1/drift and"
+              + " /metrics.")
+  String driftInterval;
+
   @Option(names = "--no-watch", description = "Do not watch the tree; POST /v1/reload reads it.")
   boolean noWatch;
 
@@ -133,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
             burst,
             Duration.ofSeconds(grace),
             httpThreads,
-            !noWatch);
+            !noWatch,
+            driftInterval == null ? null : interval(driftInterval));
     Service service;
     try {
       service = Service.start(options, root.engine(), terminal.err());
@@ -149,6 +158,25 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     service.awaitStopped();
     return ExitCodes.OK;
+  }
+
+  /** {@return the duration {@code 30s}, {@code 5m} or {@code 1h}} */
+  static Duration interval(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([0-9]{1,6})([smh])").matcher(text.strip());
+    long n = m.matches() ? Long.parseLong(m.group(1)) : 0;
+    if (n < 1) {
+      throw new CliException(
+          ExitCodes.ERROR,
+          "--drift-interval must be a duration of at least 1s, like 30s, 5m or 1h, not \""
+              + text
+              + "\"");
+    }
+    return switch (m.group(2)) {
+      case "h" -> Duration.ofHours(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofSeconds(n);
+    };
   }
 
   private static InetSocketAddress address(String text) {

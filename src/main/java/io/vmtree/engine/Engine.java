@@ -123,6 +123,23 @@ public final class Engine {
   }
 
   /**
+   * {@return the drift as {@link #drift(Path, StateBackend)} finds it, of a tree validated before}
+   * (the service keeps its tree in memory rather than reading it again for each run)
+   *
+   * @throws EngineException when the tree has errors
+   */
+  public DriftReport drift(Validation validation, StateBackend state) {
+    long start = System.nanoTime();
+    if (!validation.isValid()) {
+      throw new EngineException("the tree has errors", validation.diagnostics());
+    }
+    Path root = validation.tree().orElseThrow().root();
+    try (Hypervisors hypervisors = hypervisors(root, state)) {
+      return DriftRun.run(validation, state.read(), hypervisors, start);
+    }
+  }
+
+  /**
    * {@return what the apply did}: takes the lock, resolves interrupted operations, plans (or checks
    * the saved plan is current), asks for approval, and runs the plan
    *

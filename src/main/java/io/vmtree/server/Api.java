@@ -4,11 +4,13 @@ import io.vmtree.config.DescriptorConfig;
 import io.vmtree.config.DesiredTree;
 import io.vmtree.connector.PowerAction;
 import io.vmtree.definition.ComputedDefinition;
+import io.vmtree.engine.DriftReport;
 import io.vmtree.engine.Explanation;
 import io.vmtree.ops.Operation;
 import io.vmtree.ops.OperationStatus;
 import io.vmtree.plan.Change;
 import io.vmtree.plan.Plan;
+import io.vmtree.report.DriftJson;
 import io.vmtree.report.ExplainRenderer;
 import io.vmtree.report.OperationJson;
 import io.vmtree.report.PlanRenderer;
@@ -73,6 +75,7 @@ final class Api {
                 "/v1/descriptors/{path}",
                 Role.READ,
                 this::descriptor),
+            route("GET", "/v1/drift", "/v1/drift", Role.READ, this::drift),
             route("GET", "/v1/operations", "/v1/operations", Role.READ, this::operations),
             route(
                 "GET",
@@ -288,6 +291,35 @@ final class Api {
       busy.add(Map.of("id", op.id(), "type", op.type(), "status", op.status().label()));
     }
     json.put("operations_in_progress", busy);
+    return new Http.Json(200, json);
+  }
+
+  /**
+   * The latest drift report, cut to the token's subtrees; with none yet, or with {@code
+   * ?refresh=true}, the answer waits for a run (without holding a thread).
+   */
+  private Http.Reply drift(Http.Request request, Matcher match) {
+    Token token = request.token();
+    String refresh = request.query().getOrDefault("refresh", "false");
+    if (!refresh.equals("true") && !refresh.equals("false")) {
+      throw ApiError.badRequest("refresh must be true or false, not \"" + refresh + "\"");
+    }
+    DriftWatch watch = service.drift();
+    Optional<DriftWatch.Latest> latest = watch.latest();
+    if (latest.isPresent() && refresh.equals("false")) {
+      return driftReply(latest.get(), token);
+    }
+    return new Http.Later(watch.refresh().thenApply(made -> driftReply(made, token)));
+  }
+
+  private static Http.Reply driftReply(DriftWatch.Latest latest, Token token) {
+    DriftReport report = DriftScope.cut(latest.report(), token);
+    // SPEC §4's drift --format json, with fields added after it (SPEC: add fields, never rename)
+    Map<String, Object> json = new LinkedHashMap<>(DriftJson.document(report));
+    json.put("checked_at", latest.checkedAt().toString());
+    json.put("descriptors_checked", report.descriptors().size());
+    json.put("hypervisor_calls", new TreeMap<>(latest.report().calls()));
+    json.put("took_ms", latest.report().took().toMillis());
     return new Http.Json(200, json);
   }
 

@@ -37,6 +37,14 @@ final class HttpFront {
   private final long maxBody;
   private final PrintWriter log;
 
+  /**
+   * The access log is flushed by a timer rather than after every line: a write to standard error
+   * per request cost every reader a system call under the log's lock.
+   */
+  private static final long FLUSH_MS = 200;
+
+  private final java.util.concurrent.ScheduledExecutorService flusher;
+
   HttpFront(
       InetSocketAddress address,
       SSLContext tls,
@@ -72,10 +80,18 @@ final class HttpFront {
             });
     server.setExecutor(pool);
     server.createContext("/", this::handle);
+    flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "vmtree-access-log");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   void start() {
     server.start();
+    flusher.scheduleWithFixedDelay(log::flush, FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS);
   }
 
   /** {@return the address it listens on (the port chosen when 0 was asked)} */
@@ -86,6 +102,8 @@ final class HttpFront {
   /** Stops listening; requests being answered get up to {@code seconds} to finish. */
   void stop(int seconds) {
     server.stop(seconds);
+    flusher.shutdown();
+    log.flush();
     pool.shutdown();
     try {
       pool.awaitTermination(seconds, TimeUnit.SECONDS);
@@ -163,12 +181,7 @@ final class HttpFront {
             .reply()
             .whenComplete(
                 (r, e) ->
-                    send(
-                        exchange,
-                        e == null ? r : error(new ApiError(500, "internal", e.toString())),
-                        route[0],
-                        who[0],
-                        start));
+                    send(exchange, e == null ? r : error(failure(e)), route[0], who[0], start));
         return;
       }
       send(exchange, reply, route[0], who[0], start);
@@ -236,6 +249,15 @@ final class HttpFront {
     return query;
   }
 
+  /** {@return the error a later answer failed with: its own when it is one, else a 500} */
+  private static ApiError failure(Throwable e) {
+    Throwable cause =
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    return cause instanceof ApiError api ? api : new ApiError(500, "internal", cause.toString());
+  }
+
   private static Http.Reply error(ApiError e) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("status", e.status());
@@ -284,7 +306,6 @@ final class HttpFront {
               + " "
               + (System.nanoTime() - start) / 1_000_000
               + "ms");
-      log.flush();
     }
   }
 }

@@ -20,6 +20,33 @@ final class Metrics {
   private final Map<String, AtomicLong> hypervisorErrors = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> driftRuns = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> driftCalls = new ConcurrentHashMap<>();
+  private volatile LastDrift lastDrift;
+
+  /** What the last drift run that succeeded found, and when it ended. */
+  private record LastDrift(Map<String, Long> byKind, double endedAt, double seconds) {}
+
+  /**
+   * A drift run ended with {@code byKind} (every kind, 0 when none); it made {@code calls} to the
+   * hypervisors.
+   */
+  void driftRan(
+      Map<String, Long> byKind,
+      Map<String, Long> calls,
+      java.time.Instant endedAt,
+      java.time.Duration took) {
+    count(driftRuns, "succeeded", 1);
+    calls.forEach((hypervisor, n) -> count(driftCalls, hypervisor, n));
+    calls.forEach(this::hypervisorCalls);
+    lastDrift =
+        new LastDrift(new TreeMap<>(byKind), endedAt.toEpochMilli() / 1000.0, took.toNanos() / 1e9);
+  }
+
+  /** A drift run failed (the tree never validated, say); the last report stays. */
+  void driftFailed() {
+    count(driftRuns, "failed", 1);
+  }
 
   /** An operation ended: a request's (plan, apply, ...) or a step of an apply. */
   void operationEnded(String type, String status, double seconds) {
@@ -96,6 +123,7 @@ final class Metrics {
                   .append(n.get())
                   .append('\n');
             });
+    drift(out);
     new TreeMap<>(gauges)
         .forEach(
             (name, value) -> {
@@ -103,6 +131,59 @@ final class Metrics {
               out.append(name).append(' ').append(value.getAsLong()).append('\n');
             });
     return out.toString();
+  }
+
+  private void drift(StringBuilder out) {
+    header(out, "vmtree_drift_runs_total", "counter", "Drift runs, by result.");
+    for (String result : new String[] {"failed", "succeeded"}) {
+      AtomicLong n = driftRuns.get(result);
+      out.append("vmtree_drift_runs_total{result=\"")
+          .append(result)
+          .append("\"} ")
+          .append(n == null ? 0 : n.get())
+          .append('\n');
+    }
+    simple(
+        out,
+        "vmtree_drift_hypervisor_calls_total",
+        "Calls the drift runs made to each hypervisor (also counted in"
+            + " vmtree_hypervisor_calls_total).",
+        "hypervisor",
+        driftCalls);
+    LastDrift last = lastDrift;
+    if (last == null) {
+      return;
+    }
+    header(out, "vmtree_drift", "gauge", "Drift the last drift run found, by kind.");
+    last.byKind()
+        .forEach(
+            (kind, n) ->
+                out.append("vmtree_drift{kind=\"")
+                    .append(escape(kind))
+                    .append("\"} ")
+                    .append(n)
+                    .append('\n'));
+    header(
+        out,
+        "vmtree_drift_last_run_timestamp_seconds",
+        "gauge",
+        "When the last drift run that succeeded ended (Unix time).");
+    out.append("vmtree_drift_last_run_timestamp_seconds ")
+        .append(decimal(last.endedAt()))
+        .append('\n');
+    header(
+        out,
+        "vmtree_drift_last_run_duration_seconds",
+        "gauge",
+        "How long the last drift run that succeeded took.");
+    out.append("vmtree_drift_last_run_duration_seconds ")
+        .append(decimal(last.seconds()))
+        .append('\n');
+  }
+
+  /** {@return {@code n} with three decimals: a Unix time in plain digits, not 1.7E9} */
+  private static String decimal(double n) {
+    return String.format(java.util.Locale.ROOT, "%.3f", n);
   }
 
   private static String gaugeHelp(String name) {

@@ -90,6 +90,8 @@ final class OperationQueue {
         }
       };
   private boolean closed;
+  // readers that want no writer running (drift runs); while there are any, no writer starts
+  private int quietReaders;
 
   OperationQueue(StateBackend state, QueueFiles files, Clock clock, PrintWriter log) {
     this.state = state;
@@ -202,7 +204,8 @@ final class OperationQueue {
     List<Tracked> before = new ArrayList<>();
     for (Tracked t : new ArrayList<>(waiting)) {
       boolean free =
-          running.stream().noneMatch(t::conflictsWith)
+          !(quietReaders > 0 && t.job().writes())
+              && running.stream().noneMatch(t::conflictsWith)
               && before.stream().noneMatch(t::conflictsWith);
       if (free) {
         waiting.remove(t);
@@ -210,6 +213,37 @@ final class OperationQueue {
         pool.execute(() -> execute(t));
       } else {
         before.add(t);
+      }
+    }
+  }
+
+  /**
+   * {@return what {@code read} returns, run while no operation that writes the state runs}: waits
+   * for the running writer to finish, and keeps writers that come meanwhile waiting until {@code
+   * read} is done (it goes before them, so that a stream of applies cannot starve it). Plans run
+   * beside it. For reads that compare the state with the hypervisors and must not see an apply
+   * halfway, when a VM has changed but the state does not say so yet.
+   */
+  <T> T withoutWriters(java.util.function.Supplier<T> read) {
+    synchronized (this) {
+      quietReaders++;
+      try {
+        while (running.stream().anyMatch(t -> t.job().writes())) {
+          wait();
+        }
+      } catch (InterruptedException e) {
+        quietReaders--;
+        dispatch();
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the running writer", e);
+      }
+    }
+    try {
+      return read.get();
+    } finally {
+      synchronized (this) {
+        quietReaders--;
+        dispatch();
       }
     }
   }

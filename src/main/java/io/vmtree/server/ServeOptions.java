@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param grace how long a stop waits for running operations
  * @param httpThreads the threads answering requests
  * @param watch whether to read the tree again when its files change
+ * @param driftInterval how often to check for drift by itself, or null: only when {@code GET
+ *     /v1/drift} asks
  */
 public record ServeOptions(
     Path tree,
@@ -34,4 +36,56 @@ public record ServeOptions(
     double burst,
     Duration grace,
     int httpThreads,
-    boolean watch) {}
+    boolean watch,
+    Duration driftInterval) {
+  /** Options without continuous drift. */
+  public ServeOptions(
+      Path tree,
+      Path state,
+      InetSocketAddress listen,
+      Path tokens,
+      Path tlsCert,
+      Path tlsKey,
+      int parallelism,
+      long maxBody,
+      double rate,
+      double burst,
+      Duration grace,
+      int httpThreads,
+      boolean watch) {
+    this(
+        tree,
+        state,
+        listen,
+        tokens,
+        tlsCert,
+        tlsKey,
+        parallelism,
+        maxBody,
+        rate,
+        burst,
+        grace,
+        httpThreads,
+        watch,
+        null);
+  }
+
+  /** {@return these options with drift checked every {@code interval} (null: only on request)} */
+  public ServeOptions withDriftInterval(Duration interval) {
+    return new ServeOptions(
+        tree,
+        state,
+        listen,
+        tokens,
+        tlsCert,
+        tlsKey,
+        parallelism,
+        maxBody,
+        rate,
+        burst,
+        grace,
+        httpThreads,
+        watch,
+        interval);
+  }
+}

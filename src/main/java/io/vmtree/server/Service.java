@@ -25,6 +25,7 @@ public final class Service {
   private final Metrics metrics = new Metrics();
   private final RecentOperations recent = new RecentOperations(100_000);
   private final HttpFront front;
+  private final DriftWatch drift;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
 
@@ -63,6 +64,8 @@ public final class Service {
                               last.finished() == null ? t.submitted() : last.finished())
                           .toNanos()
                       / 1e9));
+      this.drift =
+          new DriftWatch(engine, tree, state, queue, metrics, options.driftInterval(), log);
       metrics.gauge("vmtree_operations_queued", () -> queue.waitingCount());
       metrics.gauge("vmtree_operations_running", () -> queue.runningCount());
       metrics.gauge(
@@ -102,6 +105,7 @@ public final class Service {
       if (options.watch()) {
         service.tree.watch();
       }
+      service.drift.start();
       log.println(
           "vmtree serve listening on "
               + service.url()
@@ -110,6 +114,14 @@ public final class Service {
               + ", state "
               + options.state()
               + (options.tokens() == null ? ", no tokens: loopback only" : "")
+              + (options.driftInterval() == null
+                  ? ""
+                  : ", drift every "
+                      + options
+                          .driftInterval()
+                          .toString()
+                          .substring(2)
+                          .toLowerCase(java.util.Locale.ROOT))
               + ")");
       log.flush();
       return service;
@@ -143,6 +155,7 @@ public final class Service {
     }
     log.println("stopping: no new operations; waiting up to " + options.grace().toSeconds() + " s");
     log.flush();
+    drift.close();
     boolean idle = queue.close(options.grace());
     front.stop(1);
     tree.close();
@@ -187,6 +200,10 @@ public final class Service {
 
   Metrics metrics() {
     return metrics;
+  }
+
+  DriftWatch drift() {
+    return drift;
   }
 
   RecentOperations recent() {

@@ -54,10 +54,29 @@ class ServeDocIT {
     copy(Path.of("examples/lab"), tree);
     Path tokensFile = dir.resolve("tokens.txt");
     Files.writeString(tokensFile, tokens);
+    // `vmtree` in the examples is the jar under test, run in the directory that holds `state`
+    Path bin = dir.resolve("bin");
+    Files.createDirectories(bin);
+    Path vmtree = bin.resolve("vmtree");
+    Files.writeString(
+        vmtree,
+        "#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "
+            + ServeProcess.JAR.toAbsolutePath()
+            + " \"$@\"\n");
+    vmtree.toFile().setExecutable(true);
     ServeProcess serve =
-        ServeProcess.start(dir, tree, dir.resolve("state"), "--tokens", tokensFile.toString());
+        ServeProcess.start(
+            dir,
+            tree,
+            dir.resolve("state"),
+            "--tokens",
+            tokensFile.toString(),
+            "--drift-interval",
+            "5m");
     try {
       ProcessBuilder bash = new ProcessBuilder("bash", "-c", String.join("\n", script));
+      bash.directory(dir.toFile());
+      bash.environment().put("PATH", bin + ":" + System.getenv("PATH"));
       bash.environment().put("VMTREE", serve.url);
       bash.environment().put("TOKEN", "ops-secret-0f3a");
       bash.environment().put("WEB_TOKEN", "web-secret-77c1");
@@ -65,10 +84,15 @@ class ServeDocIT {
       Process run = bash.start();
       String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(run.waitFor(300, TimeUnit.SECONDS));
+      // what the examples printed, to paste into the page when it changes
+      Files.writeString(Path.of("target/ServeDocIT.out"), out);
       assertEquals(0, run.exitValue(), out + "\n--- service log:\n" + serve.log());
       assertTrue(out.contains("\"code\" : \"stale_plan\""), out);
       assertTrue(out.contains("{\"type\":\"stop\",\"status\":\"succeeded\""), out);
       assertTrue(out.contains("\"code\" : \"malformed_json\""), out);
+      assertTrue(out.contains("\"full_name\" : \"sim1:by-hand\""), out);
+      assertTrue(out.contains("vmtree_drift{kind=\"changed\"} 2"), out);
+      assertTrue(serve.log().contains("drift every 5m"), serve.log());
       assertTrue(serve.log().contains(" web-team POST /v1/plan 202 "), serve.log());
     } finally {
       serve.stop();
