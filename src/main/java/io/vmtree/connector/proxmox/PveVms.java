@@ -44,7 +44,8 @@ final class PveVms {
 
   /** The config fields {@link #live} reads, besides the disks. */
   private static final java.util.Set<String> READ =
-      java.util.Set.of("name", "sockets", "cores", "vcpus", "memory", "tags", "description");
+      java.util.Set.of(
+          "name", "sockets", "cores", "vcpus", "memory", "tags", "description", "hotplug");
 
   private PveVms() {}
 
