@@ -241,14 +241,11 @@ public final class EngineScenario {
     return ops().stream().mapToLong(o -> ((Number) o.get("id")).longValue()).max().orElse(0);
   }
 
-  /** {@return the descriptor files of the state, parsed, by full name} */
+  /** {@return the descriptors of the state as a reader sees them, parsed, by full name} */
   public Map<String, Map<String, Object>> stateDescriptors() {
     Path dir = state.resolve("descriptors");
     Map<String, Map<String, Object>> all = new TreeMap<>();
-    if (!Files.isDirectory(dir)) {
-      return all;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
+    try (Stream<Path> files = Files.isDirectory(dir) ? Files.walk(dir) : Stream.empty()) {
       for (Path file :
           files
               .filter(f -> f.getFileName().toString().endsWith(".json"))
@@ -257,6 +254,23 @@ public final class EngineScenario {
               .toList()) {
         Map<String, Object> d = json(Files.readString(file));
         all.put(d.get("full_name").toString(), d);
+      }
+      // what a reader of the state sees: the write-ahead log laid over the files (docs/engine.md)
+      Path wal = state.resolve("wal.jsonl");
+      if (Files.exists(wal)) {
+        String text = Files.readString(wal);
+        int end = text.lastIndexOf('\n');
+        for (String line : text.substring(0, end + 1).split("\n")) {
+          if (line.isBlank()) {
+            continue;
+          }
+          Map<String, Object> record = json(line);
+          if (record.containsKey("removed")) {
+            all.remove(record.get("removed").toString());
+          } else {
+            all.put(record.get("full_name").toString(), record);
+          }
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
