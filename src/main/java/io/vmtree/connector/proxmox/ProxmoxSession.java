@@ -68,7 +68,10 @@ final class ProxmoxSession implements HypervisorSession {
     List<LiveVm> vms = new ArrayList<>();
     List<JsonNode> toRead = new ArrayList<>();
     Set<Integer> present = new HashSet<>();
-    boolean nodeOffline = false;
+    // an offline node's VMs all read "unknown"; a VM pvestatd has not reported yet (just created)
+    // does too, so only all of them unknown counts as the node being offline
+    int onNode = 0;
+    int unknownOnNode = 0;
     for (JsonNode row : rows) {
       int vmid = row.path("vmid").asInt(-1);
       if (vmid < 0) {
@@ -86,8 +89,11 @@ final class ProxmoxSession implements HypervisorSession {
             .add(new VmRef(node, vmid));
         continue;
       }
-      if (node.equals(settings.node()) && "unknown".equals(summary.status())) {
-        nodeOffline = true;
+      if (node.equals(settings.node())) {
+        onNode++;
+        if ("unknown".equals(summary.status())) {
+          unknownOnNode++;
+        }
       }
       present.add(vmid);
       JsonNode known = cache.get(vmid, summary);
@@ -98,7 +104,7 @@ final class ProxmoxSession implements HypervisorSession {
       }
     }
     ids.seen(every);
-    if (nodeOffline) {
+    if (onNode > 0 && unknownOnNode == onNode) {
       throw new ConnectorException(
           Kind.UNREACHABLE,
           settings.name()
