@@ -1,10 +1,9 @@
 package io.vmtree.connector.proxmox;
 
+import io.vmtree.connector.ServerTrustManager;
 import io.vmtree.connector.proxmox.PveSettings.TlsTrust;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -28,16 +26,16 @@ final class PveTls {
 
   private PveTls(TlsTrust trust) {
     try {
-      X509ExtendedTrustManager checker;
+      Checked checked;
       if (trust instanceof TlsTrust.Pinned pinned) {
-        checker = new Pinned(pinned.sha256());
+        checked = new Checked(null, pinned.sha256(), seen);
       } else if (trust instanceof TlsTrust.Insecure) {
-        checker = new Pinned(null);
+        checked = new Checked(null, null, seen);
       } else {
-        checker = systemTrust();
+        checked = new Checked(ServerTrustManager.system(), null, seen);
       }
       context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new Recording(checker, seen)}, null);
+      context.init(null, new TrustManager[] {checked}, null);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("TLS is not available in this JVM: " + e.getMessage(), e);
     }
@@ -60,40 +58,39 @@ final class PveTls {
   /** {@return the SHA-256 fingerprint of {@code cert}, as {@code AB:CD:...}} */
   static String fingerprint(X509Certificate cert) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      byte[] digest = ServerTrustManager.digest(cert, "SHA-256");
       return PveSettings.colons(HexFormat.of().formatHex(digest).toUpperCase(Locale.ROOT));
-    } catch (GeneralSecurityException e) {
+    } catch (CertificateException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static X509ExtendedTrustManager systemTrust() throws GeneralSecurityException {
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init((KeyStore) null);
-    for (TrustManager manager : factory.getTrustManagers()) {
-      if (manager instanceof X509ExtendedTrustManager extended) {
-        return extended;
-      }
-    }
-    throw new GeneralSecurityException("no X.509 trust manager in this JVM");
-  }
-
-  /** Trusts the one certificate with {@code sha256}, or any certificate when it is null. */
-  private static final class Pinned extends X509ExtendedTrustManager {
+  /**
+   * Remembers the certificate the server showed, then checks it: against the JVM's trust store
+   * ({@code system}), against the pinned {@code sha256}, or not at all (both null: insecure).
+   */
+  private static final class Checked extends ServerTrustManager {
+    private final X509ExtendedTrustManager system;
     private final String sha256;
+    private final AtomicReference<String> seen;
 
-    Pinned(String sha256) {
+    Checked(X509ExtendedTrustManager system, String sha256, AtomicReference<String> seen) {
+      this.system = system;
       this.sha256 = sha256;
+      this.seen = seen;
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
+    protected void checkServer(
+        X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
         throws CertificateException {
       if (chain == null || chain.length == 0) {
         throw new CertificateException("the server presented no certificate");
       }
-      if (sha256 != null && !sha256.equals(fingerprint(chain[0]))) {
+      seen.set(fingerprint(chain[0]));
+      if (system != null) {
+        delegate(system, chain, authType, socket, engine);
+      } else if (sha256 != null && !sha256.equals(fingerprint(chain[0]))) {
         throw new CertificateException(
             "the server's certificate fingerprint "
                 + fingerprint(chain[0])
@@ -103,99 +100,8 @@ final class PveTls {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("a client of PVE does not accept clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      checkClientTrusted(chain, authType);
-    }
-
-    @Override
     public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
-  }
-
-  /** Remembers the server's certificate, then lets {@code checker} decide. */
-  private static final class Recording extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager checker;
-    private final AtomicReference<String> seen;
-
-    Recording(X509ExtendedTrustManager checker, AtomicReference<String> seen) {
-      this.checker = checker;
-      this.seen = seen;
-    }
-
-    private void record(X509Certificate[] chain) {
-      if (chain != null && chain.length > 0) {
-        seen.set(fingerprint(chain[0]));
-      }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      record(chain);
-      checker.checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      record(chain);
-      checker.checkServerTrusted(chain, authType, socket);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      record(chain);
-      checker.checkServerTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      checker.checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      checker.checkClientTrusted(chain, authType, socket);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      checker.checkClientTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return checker.getAcceptedIssuers();
+      return system != null ? system.getAcceptedIssuers() : super.getAcceptedIssuers();
     }
   }
 }

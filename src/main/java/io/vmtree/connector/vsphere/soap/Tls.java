@@ -1,8 +1,8 @@
 package io.vmtree.connector.vsphere.soap;
 
+import io.vmtree.connector.ServerTrustManager;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -14,7 +14,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -23,7 +22,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * changes the JVM's default socket factory or host name verifier (yavijava's {@code ignoreCert}
  * does, for the whole JVM).
  */
-public final class Tls extends X509ExtendedTrustManager {
+public final class Tls extends ServerTrustManager {
   /** The three ways to trust a server. */
   public enum Mode {
     /** The JVM's trust store and host name check, as for any HTTPS client. */
@@ -106,32 +105,13 @@ public final class Tls extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType)
+  protected void checkServer(
+      X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
       throws CertificateException {
     switch (mode) {
-      case VERIFIED -> system.checkServerTrusted(chain, authType);
+      case VERIFIED -> delegate(system, chain, authType, socket, engine); // host name checked too
       case PINNED -> checkPin(chain);
       case INSECURE -> {}
-    }
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    if (mode == Mode.VERIFIED) {
-      system.checkServerTrusted(chain, authType, socket); // with the host name check
-    } else {
-      checkServerTrusted(chain, authType);
-    }
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    if (mode == Mode.VERIFIED) {
-      system.checkServerTrusted(chain, authType, engine);
-    } else {
-      checkServerTrusted(chain, authType);
     }
   }
 
@@ -149,49 +129,14 @@ public final class Tls extends X509ExtendedTrustManager {
     }
   }
 
-  private static byte[] digest(X509Certificate certificate, String algorithm)
-      throws CertificateException {
-    try {
-      return MessageDigest.getInstance(algorithm).digest(certificate.getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new CertificateException(e);
-    }
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    throw new CertificateException("not a server");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return system != null ? system.getAcceptedIssuers() : new X509Certificate[0];
+    return system != null ? system.getAcceptedIssuers() : super.getAcceptedIssuers();
   }
 
   private static X509ExtendedTrustManager systemTrustManager() {
     try {
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init((KeyStore) null);
-      for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509ExtendedTrustManager x509) {
-          return x509;
-        }
-      }
-      throw new IllegalStateException("the JVM has no X.509 trust manager");
+      return ServerTrustManager.system();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot read the JVM's trust store: " + e.getMessage(), e);
     }
