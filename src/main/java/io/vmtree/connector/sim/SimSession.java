@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -19,6 +20,13 @@ import java.util.function.UnaryOperator;
  * A session with a sim hypervisor: its world seen through a network that costs {@code latency_ms} a
  * call, loses calls at {@code fail_rate} (always before they take effect, so a retry is safe),
  * refuses calls beyond {@code max_parallel}, and fails every call while the world is down.
+ *
+ * <p>{@code latency_ms} is what a call costs its caller, the hypervisor's own work included, as
+ * with a real hypervisor: the world changes when the call starts and the answer arrives when {@code
+ * latency_ms} has passed. The world's disk work is therefore part of the latency (it shows only
+ * when it takes longer), and a caller killed while it waits for the answer leaves the change made,
+ * as a client losing its connection to a real hypervisor does: that is the case crash recovery
+ * adopts VMs for.
  */
 final class SimSession implements HypervisorSession {
   private final SimSettings settings;
@@ -109,28 +117,46 @@ final class SimSession implements HypervisorSession {
       throw failure(
           Kind.CONFLICT, "more than max_parallel=" + settings.maxParallel() + " calls at once");
     }
+    long sent = System.nanoTime();
+    long latency = TimeUnit.MILLISECONDS.toNanos(settings.latencyMs());
     try {
-      pause();
       if (world.isDown()) {
         throw failure(Kind.UNREACHABLE, "hypervisor is unreachable (down)");
       }
       if (settings.failRate() > 0 && random.nextDouble() < settings.failRate()) {
         throw failure(Kind.TRANSIENT, "injected failure (fail_rate " + settings.failRate() + ")");
       }
-      return effect.get();
+      T result = effect.get();
+      waitUntil(sent + latency); // the answer on its way
+      return result;
     } catch (SimWorldException e) {
-      throw new ConnectorException(Kind.REJECTED, settings.name() + ": " + e.getMessage(), e);
+      throw answered(sent + latency, failure(Kind.REJECTED, e.getMessage(), e));
+    } catch (ConnectorException e) {
+      throw answered(sent + latency, e);
     } finally {
       slots.release();
     }
   }
 
-  private void pause() {
-    if (settings.latencyMs() == 0) {
+  /** {@return {@code error}, once the answer that carries it has arrived} */
+  private ConnectorException answered(long deadline, ConnectorException error) {
+    if (!Thread.currentThread().isInterrupted()) {
+      try {
+        waitUntil(deadline);
+      } catch (ConnectorException interrupted) {
+        // the error itself is the better answer
+      }
+    }
+    return error;
+  }
+
+  private void waitUntil(long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
       return;
     }
     try {
-      Thread.sleep(settings.latencyMs());
+      TimeUnit.NANOSECONDS.sleep(left);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failure(Kind.TRANSIENT, "call interrupted");
@@ -139,5 +165,9 @@ final class SimSession implements HypervisorSession {
 
   private ConnectorException failure(Kind kind, String message) {
     return new ConnectorException(kind, settings.name() + ": " + message);
+  }
+
+  private ConnectorException failure(Kind kind, String message, Throwable cause) {
+    return new ConnectorException(kind, settings.name() + ": " + message, cause);
   }
 }

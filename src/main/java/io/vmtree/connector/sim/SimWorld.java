@@ -43,7 +43,11 @@ public final class SimWorld implements AutoCloseable {
   private int nextIdBlock = 1;
   private final AtomicInteger waitingForIds = new AtomicInteger();
 
+  private volatile ReadStatus lastRead;
+
   private record Locks(WorldLock vms, WorldLock status) {}
+
+  private record ReadStatus(byte[] json, Status status) {}
 
   private enum Outcome {
     DONE,
@@ -76,7 +80,16 @@ public final class SimWorld implements AutoCloseable {
         "read",
         () -> {
           byte[] json = WorldFiles.readIfExists(files.status());
-          return json != null && WorldCodec.status(json, files.status()).down();
+          if (json == null) {
+            return false;
+          }
+          // every call asks this: parse world.json only when its bytes changed
+          ReadStatus last = lastRead;
+          if (last == null || !Arrays.equals(last.json(), json)) {
+            last = new ReadStatus(json, WorldCodec.status(json, files.status()));
+            lastRead = last;
+          }
+          return last.status().down();
         });
   }
 
@@ -210,23 +223,25 @@ public final class SimWorld implements AutoCloseable {
     layOut();
     while (true) {
       long number = takeId();
-      String id = String.format("vm-%06d", number);
+      String id = vmId(number);
       SimVm created = vm.withIdentity(id, List.of(id + "-disk0"));
       Path vmFile = files.vm(id);
-      if (Files.exists(vmFile)) {
+      if (WorldFiles.exists(vmFile)) {
         continue; // the id counter was behind the files (world.json restored?): take the next id
       }
       Path vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(created));
+      Path markerEntry = vm.marker() == null ? null : files.marker(vm.marker());
+      SimVm result = null;
       try {
-        SimVm result =
+        result =
             locked(
                 () -> {
                   if (vm.marker() != null) {
-                    Optional<SimVm> marked = findByMarker(vm.marker());
+                    Optional<SimVm> marked = findByMarker(vm.marker(), markerEntry);
                     if (marked.isPresent()) {
                       return marked.get();
                     }
-                    linkMarker(vm.marker(), vmTemp);
+                    linkMarker(markerEntry, vmTemp);
                   }
                   WorldFiles.publish(vmTemp, vmFile);
                   return created;
@@ -236,9 +251,17 @@ public final class SimWorld implements AutoCloseable {
         }
         return result;
       } finally {
-        WorldFiles.discard(vmTemp);
+        if (result != created) {
+          WorldFiles.discard(vmTemp);
+        }
       }
     }
+  }
+
+  /** {@code vm-} and the number, at least six digits ({@code vm-000042}); no Formatter per call. */
+  static String vmId(long number) {
+    String digits = Long.toString(number);
+    return "vm-" + "000000".substring(Math.min(6, digits.length())) + digits;
   }
 
   private Optional<SimVm> updateVm(String id, UnaryOperator<SimVm> change) throws IOException {
@@ -256,14 +279,16 @@ public final class SimWorld implements AutoCloseable {
       }
       boolean remark = changed.marker() != null && !changed.marker().equals(old.marker());
       Path vmTemp = WorldFiles.prepare(vmFile, WorldCodec.vm(changed));
+      Path markerEntry = remark ? files.marker(changed.marker()) : null;
+      Outcome outcome = null;
       try {
-        Outcome outcome =
+        outcome =
             locked(
                 () -> {
                   Outcome current = compare(vmFile, before);
                   if (current == Outcome.DONE) {
                     if (remark) {
-                      linkMarker(changed.marker(), vmTemp);
+                      linkMarker(markerEntry, vmTemp);
                     }
                     WorldFiles.publish(vmTemp, vmFile);
                   }
@@ -276,7 +301,9 @@ public final class SimWorld implements AutoCloseable {
           return Optional.empty();
         }
       } finally {
-        WorldFiles.discard(vmTemp);
+        if (outcome != Outcome.DONE) {
+          WorldFiles.discard(vmTemp);
+        }
       }
     }
   }
@@ -332,12 +359,12 @@ public final class SimWorld implements AutoCloseable {
   }
 
   /**
-   * {@return the VM carrying {@code marker}, by its entry {@code markers/<digest>}: a hard link to
-   * the VM's file as it was when it got the marker, which gives the id. An entry is trusted only
-   * when that VM still carries the marker, so entries left by deletes and moves need no cleaning.}
+   * {@return the VM carrying {@code marker}, by its {@code entry} {@code markers/<digest>}: a hard
+   * link to the VM's file as it was when it got the marker, which gives the id. An entry is trusted
+   * only when that VM still carries the marker, so entries left by deletes and moves need no
+   * cleaning.}
    */
-  private Optional<SimVm> findByMarker(String marker) throws IOException {
-    Path entry = files.marker(marker);
+  private Optional<SimVm> findByMarker(String marker, Path entry) throws IOException {
     byte[] json = WorldFiles.readIfExists(entry);
     if (json == null) {
       return Optional.empty();
@@ -352,9 +379,11 @@ public final class SimWorld implements AutoCloseable {
     return vm != null && marker.equals(vm.marker()) ? Optional.of(vm) : Optional.empty();
   }
 
-  /** A link costs no second file to write and flush: the VM's content is already on disk. */
-  private void linkMarker(String marker, Path vmTemp) throws IOException {
-    Path entry = files.marker(marker);
+  /**
+   * A link costs no second file to write and flush: the VM's content is already on disk. The
+   * entry's name (a digest) is computed by the caller, before it takes the world lock.
+   */
+  private void linkMarker(Path entry, Path vmTemp) throws IOException {
     try {
       Files.createLink(entry, vmTemp);
     } catch (FileAlreadyExistsException stale) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class WorldFiles {
   private static final Pattern VM_ID = Pattern.compile("vm-\\d{6,}");
+  private static final long PROCESS = ProcessHandle.current().pid();
+  private static final AtomicLong TEMPS = new AtomicLong();
 
   private final Path dir;
 
@@ -79,13 +82,26 @@ final class WorldFiles {
     Files.createDirectories(keptDisks());
   }
 
-  /** {@return the content of {@code file}, or null when it does not exist} */
+  /**
+   * {@return the content of {@code file}, or null when it does not exist}
+   *
+   * <p>A missing file is the usual answer for a marker entry, and NIO reports it with an exception
+   * whose stack trace costs more than the read: a plain existence check goes first.
+   */
   static byte[] readIfExists(Path file) throws IOException {
+    if (!exists(file)) {
+      return null;
+    }
     try {
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return null;
+      return null; // removed since the check
     }
+  }
+
+  /** {@return whether {@code file} exists}, without the exception {@link Files#exists} costs */
+  static boolean exists(Path file) {
+    return file.toFile().exists();
   }
 
   /**
@@ -96,16 +112,22 @@ final class WorldFiles {
    * per call would make it the slowest part of every test and benchmark.
    */
   static Path prepare(Path target, byte[] content) throws IOException {
-    Path temp =
-        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try (FileChannel channel =
-        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
+    while (true) {
+      // unique by process and count: a random UUID would cost a SecureRandom draw per call
+      Path temp =
+          target.resolveSibling(
+              "." + target.getFileName() + "." + PROCESS + "-" + TEMPS.incrementAndGet() + ".tmp");
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        return temp;
+      } catch (FileAlreadyExistsException leftBehind) {
+        // by a killed process that had the same pid: take the next name
       }
     }
-    return temp;
   }
 
   /** Replaces {@code target} by the prepared {@code temp}, atomically. */
@@ -117,7 +139,10 @@ final class WorldFiles {
     publish(prepare(target, content), target);
   }
 
-  /** Removes temporary files that were not published; never throws. */
+  /**
+   * Removes temporary files that were not published; never throws. Callers pass only the ones they
+   * did not publish: a delete of a file already renamed fails inside NIO with a costly exception.
+   */
   static void discard(Path... temps) {
     for (Path temp : temps) {
       if (temp != null) {

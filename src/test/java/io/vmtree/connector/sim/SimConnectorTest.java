@@ -255,6 +255,65 @@ class SimConnectorTest {
   }
 
   @Test
+  void aCallCostsItsLatencyAndChangesTheWorldBeforeItsAnswerArrives() throws Exception {
+    try (HypervisorSession session = connect("latency_ms", 600)) {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      long sent = System.nanoTime();
+      Future<LiveVm> created = pool.submit(() -> session.create(spec("/lab/web1")));
+
+      // the console sees the VM while the caller still waits for the answer
+      long deadline = sent + TimeUnit.SECONDS.toNanos(5);
+      while (world().list().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, world().list().size(), "the world changed at the start of the call");
+      assertTrue(
+          System.nanoTime() - sent < TimeUnit.MILLISECONDS.toNanos(600), "the answer is not back");
+      assertFalse(created.isDone(), "the answer arrives when the latency has passed");
+
+      assertEquals("vm-000001", created.get(10, TimeUnit.SECONDS).id());
+      assertTrue(System.nanoTime() - sent >= TimeUnit.MILLISECONDS.toNanos(600));
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void aRejectionAlsoArrivesAfterTheLatency() {
+    try (HypervisorSession session = connect("latency_ms", 300)) {
+      VmSpec missing =
+          new VmSpec(
+              "web1", List.of("lab"), "/lab/web1", "missing-x", 2, 4096, true, Map.of(), null);
+      long sent = System.nanoTime();
+
+      ConnectorException e = assertThrows(ConnectorException.class, () -> session.create(missing));
+
+      assertEquals(Kind.REJECTED, e.kind());
+      assertTrue(System.nanoTime() - sent >= TimeUnit.MILLISECONDS.toNanos(300));
+    }
+  }
+
+  @Test
+  void aSessionSeesTheSimGoDownAndUpAgainFromAnotherWorldHandle() {
+    try (HypervisorSession session = connect()) {
+      session.list(); // reads world.json once: later reads must not trust that copy
+      for (int round = 0; round < 3; round++) {
+        world().setDown(true);
+        assertEquals(
+            Kind.UNREACHABLE, assertThrows(ConnectorException.class, session::list).kind());
+        world().setDown(false);
+        assertEquals(0, session.list().size());
+      }
+    }
+  }
+
+  @Test
+  void vmIdsHaveAtLeastSixDigits() {
+    assertEquals("vm-000001", SimWorld.vmId(1));
+    assertEquals("vm-123456", SimWorld.vmId(123456));
+    assertEquals("vm-1234567", SimWorld.vmId(1234567));
+  }
+
+  @Test
   void injectedFailuresFollowTheSeedAndHappenBeforeTheEffect() {
     List<Boolean> first = failurePattern(dir.resolve("a"));
     List<Boolean> second = failurePattern(dir.resolve("b"));
