@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -28,12 +30,13 @@ public final class LineLog {
 
   private final Path file;
   private final Predicate<byte[]> complete;
-  private final Object syncLock = new Object();
   // guarded by this: the open append channel and the bytes written through it
   private FileChannel channel;
   private long written;
-  // guarded by syncLock: the bytes known to be on disk
-  private long synced;
+  // the bytes known to be on disk; raised only by the thread that runs the sync in flight
+  private volatile long synced;
+  // the sync in flight, completed when it returns; null when none runs
+  private final AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
 
   /**
    * A log in {@code file}; nothing is created until the first append.
@@ -103,24 +106,47 @@ public final class LineLog {
     syncUpTo(end);
   }
 
-  /** Puts every line up to {@code end} (a value {@link #write} returned) on disk. */
+  /**
+   * Puts every line up to {@code end} (a value {@link #write} returned) on disk.
+   *
+   * <p>One thread at a time syncs, for everyone: it covers every line written when it starts. The
+   * others wait for that sync to end, all released at once, and check whether it covered them;
+   * those it did not (written after it started) elect the next. Waiting on a lock instead released
+   * them one by one, each handing the lock to the next: under load that queue, not the disk, was
+   * most of the wait.
+   */
   public void syncUpTo(long end) throws IOException {
-    try {
-      synchronized (syncLock) {
-        if (synced < end) {
-          FileChannel open;
-          long upTo;
-          synchronized (this) {
-            open = channel;
-            upTo = written;
-          }
-          if (open == null) {
-            throw new IOException("the log was closed before its lines were synced");
-          }
-          open.force(false);
-          synced = upTo;
+    while (synced < end) {
+      CompletableFuture<Void> running = inFlight.get();
+      if (running != null) {
+        running.join(); // never completes exceptionally
+        continue;
+      }
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      if (inFlight.compareAndSet(null, mine)) {
+        try {
+          syncEverythingWritten();
+        } finally {
+          inFlight.set(null);
+          mine.complete(null);
         }
       }
+    }
+  }
+
+  private void syncEverythingWritten() throws IOException {
+    try {
+      FileChannel open;
+      long upTo;
+      synchronized (this) {
+        open = channel;
+        upTo = written;
+      }
+      if (open == null) {
+        throw new IOException("the log was closed before its lines were synced");
+      }
+      open.force(false);
+      synced = upTo;
     } catch (IOException | RuntimeException e) {
       synchronized (this) {
         closeQuietly();
@@ -205,9 +231,7 @@ public final class LineLog {
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     written = channel.size();
-    synchronized (syncLock) {
-      synced = written;
-    }
+    synced = written;
     if (created) {
       syncDirectory(dir);
     }

@@ -2,6 +2,7 @@ package io.vmtree.ops;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -38,6 +39,19 @@ class LineLogTest {
     log.write("{\"c\":3}".getBytes(UTF_8));
     log.sync();
     assertEquals(List.of("{\"a\":1}", "{\"b\":2}", "{\"c\":3}"), texts(log()));
+  }
+
+  @Test
+  void aSyncOfLinesWhoseLogWasClosedFailsInsteadOfWaiting() throws Exception {
+    LineLog log = log();
+    long end = log.write("{\"a\":1}".getBytes(UTF_8));
+    log.close();
+
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> log.syncUpTo(end));
+
+    assertTrue(e.getMessage().contains("closed before its lines were synced"), e.getMessage());
+    log.append("{\"b\":2}".getBytes(UTF_8)); // the next append reopens it
+    assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), texts(log()));
   }
 
   @Test
