@@ -8,15 +8,24 @@ cd "$(dirname "$0")/.."
 N="${N:-1000}"
 LATENCY="${LATENCY:-20}"
 PAR="${PAR:-50}"
-out="bench/out/apply-$N"
+out="bench/out/apply-$N-$LATENCY-$PAR"
 mkdir -p bench/out
 ./vmtree --version >/dev/null
-python3 bench/gen-sim-tree.py --descriptors "$N" --latency-ms "$LATENCY" --max-parallel "$PAR" --out "$out/tree" >/dev/null
-rm -rf "$out/state"
+if [ ! -f "$out/tree/_folder.yaml" ]; then
+  python3 bench/gen-sim-tree.py --descriptors "$N" --latency-ms "$LATENCY" --max-parallel "$PAR" --out "$out/tree" >/dev/null
+fi
+# Each run gets a new state directory (the sim's world is inside it) and nothing is deleted before
+# the run: on ext4 without a journal (this machine's disk, see docs/engine.md) the thousands of
+# files a `rm -rf` of the previous run frees are skipped one by one by every file created in the
+# next minutes, which made the sim's creates, not vmtree, the slowest part (deploy phase 1.1-2.4 s
+# instead of 0.8 s). Old runs are left for `rm -rf bench/out` when you are done.
+run="$out/runs/$(date +%Y%m%dT%H%M%S)-$$"
+mkdir -p "$run"
 start=$(date +%s.%N)
-./vmtree --state "$out/state" apply "$out/tree" --auto-approve --parallelism "$PAR" --json >"$out/apply.json"
+./vmtree --state "$run/state" apply "$out/tree" --auto-approve --parallelism "$PAR" --json >"$run/apply.json"
 end=$(date +%s.%N)
-python3 - "$out/apply.json" "$start" "$end" "$N" "$LATENCY" "$PAR" <<'PY'
+echo "run:                       $run" >&2
+python3 - "$run/apply.json" "$start" "$end" "$N" "$LATENCY" "$PAR" <<'PY'
 import json, sys
 from datetime import datetime
 doc = json.load(open(sys.argv[1]))
