@@ -85,6 +85,13 @@ public final class LocalStateBackend implements StateBackend {
   private StateCodec.Meta held;
   private boolean serialReserved;
   private long idsReservedUpTo;
+  // under the lock (guarded by metaLock): the folders as changed, read from folders.json at the
+  // first change, and how many changes were ever made through this instance
+  private NavigableSet<TreePath> heldFolders;
+  private long foldersChanged;
+  // guarded by foldersWriteLock: how many of those changes folders.json holds
+  private final Object foldersWriteLock = new Object();
+  private long foldersWritten;
 
   private LocalStateBackend(Path dir) {
     this.dir = dir;
@@ -317,6 +324,7 @@ public final class LocalStateBackend implements StateBackend {
         held = currentMeta();
         serialReserved = false;
         idsReservedUpTo = held.nextOperationId();
+        heldFolders = null; // versions go on counting: folders.json holds every earlier one
       }
     } catch (IOException e) {
       lock.close();
@@ -341,6 +349,7 @@ public final class LocalStateBackend implements StateBackend {
               writeMeta(held);
             }
             held = null;
+            heldFolders = null;
           }
         } finally {
           lock.close();
@@ -409,12 +418,46 @@ public final class LocalStateBackend implements StateBackend {
     if (path.isRoot()) {
       throw new IllegalArgumentException("the root folder / is not recorded in the state");
     }
+    long version;
     synchronized (metaLock) {
-      NavigableSet<TreePath> folders = readFolders();
-      if (change.test(folders)) {
-        AtomicFiles.write(foldersFile, StateCodec.encodeFolders(folders));
-        raiseSerial();
+      if (held == null) {
+        NavigableSet<TreePath> folders = readFolders();
+        if (change.test(folders)) {
+          AtomicFiles.write(foldersFile, StateCodec.encodeFolders(folders));
+          raiseSerial();
+        }
+        return;
       }
+      if (heldFolders == null) {
+        heldFolders = readFolders();
+      }
+      if (!change.test(heldFolders)) {
+        return;
+      }
+      version = ++foldersChanged;
+    }
+    writeFoldersUpTo(version);
+    raiseSerial(); // after the file, as for descriptors
+  }
+
+  /**
+   * Writes {@code folders.json} durably with every change up to {@code version} made under the
+   * lock, by group commit: the folders of a tree are created in parallel at the start of an apply,
+   * and one write (two fsyncs) each, queued on one lock, held up every step below them.
+   */
+  private void writeFoldersUpTo(long version) {
+    synchronized (foldersWriteLock) {
+      if (foldersWritten >= version) {
+        return;
+      }
+      NavigableSet<TreePath> folders;
+      long upTo;
+      synchronized (metaLock) {
+        folders = new TreeSet<>(heldFolders);
+        upTo = foldersChanged;
+      }
+      AtomicFiles.write(foldersFile, StateCodec.encodeFolders(folders));
+      foldersWritten = upTo;
     }
   }
 

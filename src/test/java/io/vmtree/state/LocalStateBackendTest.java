@@ -481,6 +481,40 @@ class LocalStateBackendTest {
   }
 
   @Test
+  void foldersChangedInParallelUnderTheLockAreAllOnDiskWhenEachChangeReturns() throws Exception {
+    LocalStateBackend state = state();
+    try (StateBackend.StateLock lock = state.lock(LocalStateBackend.currentProcess("test"))) {
+      state.putFolder(TreePath.of("/old"));
+    }
+    long serial = state.read().serial();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try (StateBackend.StateLock lock = state.lock(LocalStateBackend.currentProcess("test"))) {
+      List<Future<?>> changes = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        TreePath folder = TreePath.of("/lab/f" + i);
+        changes.add(
+            pool.submit(
+                () -> {
+                  state.putFolder(folder);
+                  // another reader (no lock, its own instance) sees it as soon as it returns
+                  assertTrue(LocalStateBackend.of(dir).read().folders().contains(folder));
+                  return null;
+                }));
+      }
+      for (Future<?> change : changes) {
+        change.get(30, TimeUnit.SECONDS);
+      }
+      state.removeFolder(TreePath.of("/old"));
+      assertFalse(LocalStateBackend.of(dir).read().folders().contains(TreePath.of("/old")));
+    } finally {
+      pool.shutdown();
+    }
+    Set<TreePath> folders = LocalStateBackend.of(dir).read().folders();
+    assertEquals(40, folders.size(), folders.toString());
+    assertEquals(serial + 41, state.read().serial(), "one serial per change");
+  }
+
+  @Test
   void writesUnderTheLockGoThroughTheLogWhichIsEmptiedWhenTheLockIsReleased() throws Exception {
     LocalStateBackend state = state();
     Path wal = dir.resolve("wal.jsonl");
