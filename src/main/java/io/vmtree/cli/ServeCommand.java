@@ -91,12 +91,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "On stop, how long running operations may take to finish (default 60).")
   long grace;
 
+  /**
+   * The answers are in-memory work (a long poll holds no thread), so threads beyond the cores only
+   * queue on the JDK server's locks and take CPU from a running apply: with 16 on 2 cores, 50
+   * readers made an apply 1.6-2x slower than with 4 (bench/serve.sh, docs/serve.md#performance).
+   */
   @Option(
       names = "--http-threads",
       paramLabel = "N",
-      defaultValue = "16",
-      description = "Threads answering requests (default 16).")
-  int httpThreads;
+      description = "Threads answering requests (default: twice the cores).")
+  Integer httpThreads;
 
   @Option(
       names = "--drift-interval",
@@ -121,7 +125,9 @@ final class ServeCommand implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new CliException(ExitCodes.ERROR, "--tls-cert and --tls-key go together");
     }
-    if (parallelism < 1 || httpThreads < 1 || maxBody < 1 || rate < 0 || burst < 1 || grace < 0) {
+    int threads =
+        httpThreads != null ? httpThreads : 2 * Runtime.getRuntime().availableProcessors();
+    if (parallelism < 1 || threads < 1 || maxBody < 1 || rate < 0 || burst < 1 || grace < 0) {
       throw new CliException(
           ExitCodes.ERROR,
           "--parallelism, --http-threads, --max-body and --burst must be at least 1;"
@@ -140,7 +146,7 @@ final class ServeCommand implements Callable<Integer> {
             rate,
             burst,
             Duration.ofSeconds(grace),
-            httpThreads,
+            threads,
             !noWatch,
             driftInterval == null ? null : interval(driftInterval));
     Service service;

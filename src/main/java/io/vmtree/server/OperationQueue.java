@@ -9,8 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,15 +78,14 @@ final class OperationQueue {
   // guarded by this
   private final List<Tracked> waiting = new ArrayList<>();
   private final List<Tracked> running = new ArrayList<>();
-  private final Map<Long, Tracked> known =
-      new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Tracked> eldest) {
-          return size() > KEEP_FINISHED && eldest.getValue().done().isDone();
-        }
-      };
+  // the request operations this service knows, oldest first; trimmed to KEEP_FINISHED when the
+  // oldest ones are done
+  private final java.util.ArrayDeque<Tracked> kept = new java.util.ArrayDeque<>();
+  // not guarded: the same operations by id, for the reads (a poll of an operation takes no lock)
+  private final Map<Long, Tracked> known = new java.util.concurrent.ConcurrentHashMap<>();
+  // not guarded: the operations not final yet, by id, republished whole at every change, for the
+  // reads (a GET of a descriptor asks which of them act on it, with no lock shared with the queue)
+  private volatile List<Tracked> activeNow = List.of();
   private boolean closed;
   // readers that want no writer running (drift runs); while there are any, no writer starts
   private int quietReaders;
@@ -160,33 +157,45 @@ final class OperationQueue {
   }
 
   private void enqueue(Tracked t) {
+    kept.addLast(t);
     known.put(t.id(), t);
+    while (kept.size() > KEEP_FINISHED && kept.peekFirst().done().isDone()) {
+      known.remove(kept.removeFirst().id());
+    }
     waiting.add(t);
     dispatch();
   }
 
-  /** {@return the request operation {@code id}, if this service knows it} */
-  synchronized Optional<Tracked> find(long id) {
+  /** {@return the request operation {@code id}, if this service knows it} (takes no lock) */
+  Optional<Tracked> find(long id) {
     return Optional.ofNullable(known.get(id));
   }
 
-  /** {@return the operations not final yet, by id} */
-  synchronized List<Tracked> active() {
-    List<Tracked> all = new ArrayList<>(running);
-    all.addAll(waiting);
-    all.sort(java.util.Comparator.comparingLong(Tracked::id));
-    return all;
+  /** {@return the operations not final yet, by id} (takes no lock) */
+  List<Tracked> active() {
+    return activeNow;
   }
 
-  /** {@return the writing operations waiting for or running on {@code path}} */
-  synchronized List<Tracked> on(TreePath path) {
-    List<Tracked> found = new ArrayList<>();
-    for (Tracked t : active()) {
-      if (t.job().writes() && t.footprint().stream().anyMatch(m -> m.contains(path))) {
+  /** {@return the writing operations waiting for or running on {@code path}} (takes no lock) */
+  List<Tracked> on(TreePath path) {
+    List<Tracked> found = List.of();
+    for (Tracked t : activeNow) {
+      if (t.job().writes() && t.covers(path)) {
+        if (found.isEmpty()) {
+          found = new ArrayList<>();
+        }
         found.add(t);
       }
     }
     return found;
+  }
+
+  /** Publishes the operations not final yet for {@link #active()}; after every change of them. */
+  private void publish() {
+    List<Tracked> all = new ArrayList<>(running);
+    all.addAll(waiting);
+    all.sort(java.util.Comparator.comparingLong(Tracked::id));
+    activeNow = List.copyOf(all);
   }
 
   synchronized int waitingCount() {
@@ -198,6 +207,14 @@ final class OperationQueue {
   }
 
   private void dispatch() {
+    try {
+      start();
+    } finally {
+      publish();
+    }
+  }
+
+  private void start() {
     if (closed || runner == null) {
       return;
     }
@@ -344,10 +361,5 @@ final class OperationQueue {
     log.flush();
     pool.shutdown();
     return idle;
-  }
-
-  /** {@return the ids of every operation this service knows, oldest first} */
-  synchronized List<Tracked> known() {
-    return Collections.unmodifiableList(new ArrayList<>(known.values()));
   }
 }

@@ -18,6 +18,7 @@ final class Tracked {
   private final String requestedBy;
   private final Instant submitted;
   private final List<TreePath> marks;
+  private final java.util.Set<TreePath> footprintSet;
   private final boolean resumed;
   private final CompletableFuture<Operation> done = new CompletableFuture<>();
   private volatile Operation current;
@@ -38,6 +39,7 @@ final class Tracked {
     this.requestedBy = requestedBy;
     this.submitted = submitted;
     this.marks = List.copyOf(marks);
+    this.footprintSet = java.util.Set.copyOf(footprint());
     this.resumed = resumed;
     this.current =
         new Operation(
@@ -106,6 +108,19 @@ final class Tracked {
   /** {@return what it keeps others off: its marks when it has any, else its scope} */
   List<TreePath> footprint() {
     return marks.isEmpty() ? job.scope() : marks;
+  }
+
+  /**
+   * {@return true when {@code path} lies in its footprint}: a look-up of the path and each folder
+   * above it, so that a read of one descriptor does not scan the thousands of marks of an apply
+   */
+  boolean covers(TreePath path) {
+    for (TreePath p = path; p != null; p = p.parent()) {
+      if (footprintSet.contains(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean overlaps(List<TreePath> a, List<TreePath> b) {

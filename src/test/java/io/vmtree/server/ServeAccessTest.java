@@ -150,9 +150,8 @@ class ServeAccessTest {
     serve();
     h.get("/v1/tree", READER);
     h.get("/v1/tree", "wrong-secret");
-    String log = h.log.toString();
-    assertTrue(log.contains(" lab-reader GET /v1/tree 200 "), log);
-    assertTrue(log.contains(" - GET /v1/tree 401 "), log);
+    h.logWith(" lab-reader GET /v1/tree 200 ");
+    String log = h.logWith(" - GET /v1/tree 401 ");
     for (String secret : TOKENS.values()) {
       assertFalse(log.contains(secret), "a token is in the log");
     }

@@ -206,6 +206,26 @@ final class ServeHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * {@return the service's log once it holds {@code fragment}}: the access log is written by its
+   * own thread a moment after the answer (asserting it comes within 10 s)
+   */
+  String logWith(String fragment) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!log.toString().contains(fragment)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + fragment + "\" in the log within 10 s:\n" + log);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return log.toString();
+  }
+
   static void write(Path file, String content) {
     try {
       Files.createDirectories(file.getParent());
