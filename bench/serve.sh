@@ -17,6 +17,10 @@ CLIENTS="${CLIENTS:-50}"
 BIG="${BIG:-100000}"
 MEMORY="${MEMORY:-1}"   # 0: skip part 2
 FLOOR="${FLOOR:-5}"
+if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing wrk, the HTTP load generator (Debian package)" >&2
+  (apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1; }) || true
+fi
 if ! command -v wrk >/dev/null; then
   echo "bench/serve.sh needs wrk, the HTTP load generator (Debian: apt-get install wrk)" >&2
   exit 1
