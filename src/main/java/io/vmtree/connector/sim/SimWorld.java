@@ -365,7 +365,7 @@ public final class SimWorld implements AutoCloseable {
    * cleaning.}
    */
   private Optional<SimVm> findByMarker(String marker, Path entry) throws IOException {
-    byte[] json = WorldFiles.readIfExists(entry);
+    byte[] json = WorldFiles.readIfExistsRarely(entry);
     if (json == null) {
       return Optional.empty();
     }

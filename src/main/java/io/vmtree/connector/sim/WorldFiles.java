@@ -82,21 +82,22 @@ final class WorldFiles {
     Files.createDirectories(keptDisks());
   }
 
-  /**
-   * {@return the content of {@code file}, or null when it does not exist}
-   *
-   * <p>A missing file is the usual answer for a marker entry, and NIO reports it with an exception
-   * whose stack trace costs more than the read: a plain existence check goes first.
-   */
+  /** {@return the content of {@code file}, or null when it does not exist} */
   static byte[] readIfExists(Path file) throws IOException {
-    if (!exists(file)) {
-      return null;
-    }
     try {
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return null; // removed since the check
+      return null;
     }
+  }
+
+  /**
+   * {@return the content of {@code file}, or null when it does not exist}: for a file that is
+   * usually missing (a marker entry before its VM is created), which NIO reports with an exception
+   * whose stack trace costs more than the read; a plain existence check goes first.
+   */
+  static byte[] readIfExistsRarely(Path file) throws IOException {
+    return exists(file) ? readIfExists(file) : null;
   }
 
   /** {@return whether {@code file} exists}, without the exception {@link Files#exists} costs */
