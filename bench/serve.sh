@@ -26,10 +26,12 @@ if ! command -v wrk >/dev/null; then
   exit 1
 fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-out="bench/out/serve-$N"
-mkdir -p bench/out
+# a new directory per run, nothing deleted before it: see bench/apply.sh (files freed in the last
+# minutes slow every file creation on this machine's ext4 without a journal)
+out="bench/out/serve-$N/runs/$(date +%Y%m%dT%H%M%S)-$$"
+mkdir -p "$out"
+echo "== run directory: $out" >&2
 ./vmtree --version >/dev/null
-rm -rf "$out" && mkdir -p "$out"
 python3 bench/gen-sim-tree.py --descriptors "$N" --latency-ms 20 --max-parallel 50 --out "$out/tree" >/dev/null
 
 phase() {  # phase JOURNAL [AFTER]: first step started -> last step finished, of the steps whose
