@@ -74,7 +74,8 @@ final class ProgressListener implements ApplyListener {
     if (op.started() == null || op.finished() == null) {
       return "";
     }
-    // by hand: a Formatter per finished operation was a tenth of a cold apply's step CPU
+    // by hand: in a cold JVM a Formatter costs far more than this line (one per sim create was a
+    // tenth of an apply's step CPU)
     long hundredths = (Duration.between(op.started(), op.finished()).toMillis() + 5) / 10;
     long fraction = hundredths % 100;
     return " in " + hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction + " s";
