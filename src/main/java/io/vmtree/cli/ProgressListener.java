@@ -70,7 +70,7 @@ final class ProgressListener implements ApplyListener {
     };
   }
 
-  private static String took(Operation op) {
+  static String took(Operation op) {
     if (op.started() == null || op.finished() == null) {
       return "";
     }
