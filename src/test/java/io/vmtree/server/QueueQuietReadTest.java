@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmtree.tree.TreePath;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,11 +24,8 @@ class QueueQuietReadTest {
 
   @Test
   void aQuietReadWaitsForTheRunningWriterAndGoesBeforeTheNextOne() throws Exception {
-    StringWriter log = new StringWriter();
-    HeldState state = HeldState.open(dir.resolve("state"), "serve test", new PrintWriter(log));
-    OperationQueue queue =
-        new OperationQueue(
-            state, new QueueFiles(dir.resolve("queue")), Clock.systemUTC(), new PrintWriter(log));
+    ServeHarness.QueueFixture fixture = ServeHarness.queueIn(dir);
+    OperationQueue queue = fixture.queue();
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -87,8 +80,7 @@ class QueueQuietReadTest {
           events);
     } finally {
       releaseFirst.countDown();
-      queue.close(Duration.ofSeconds(10));
-      state.close();
+      fixture.close();
     }
   }
 

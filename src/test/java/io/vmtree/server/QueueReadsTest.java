@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmtree.tree.TreePath;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,11 +23,8 @@ class QueueReadsTest {
 
   @Test
   void aDescriptorIsBusyWithTheWritersWhoseMarksOrScopeHoldIt() throws Exception {
-    StringWriter log = new StringWriter();
-    HeldState state = HeldState.open(dir.resolve("state"), "serve test", new PrintWriter(log));
-    OperationQueue queue =
-        new OperationQueue(
-            state, new QueueFiles(dir.resolve("queue")), Clock.systemUTC(), new PrintWriter(log));
+    ServeHarness.QueueFixture fixture = ServeHarness.queueIn(dir);
+    OperationQueue queue = fixture.queue();
     CountDownLatch applyRunning = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     queue.start(
@@ -84,8 +77,7 @@ class QueueReadsTest {
       assertEquals("succeeded", queue.find(apply.id()).orElseThrow().operation().status().label());
     } finally {
       release.countDown();
-      queue.close(Duration.ofSeconds(10));
-      state.close();
+      fixture.close();
     }
   }
 

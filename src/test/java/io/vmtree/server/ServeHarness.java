@@ -226,6 +226,25 @@ final class ServeHarness implements AutoCloseable {
     return log.toString();
   }
 
+  /** A queue on a new held state, for the tests that drive the queue itself, without HTTP. */
+  record QueueFixture(HeldState state, OperationQueue queue) implements AutoCloseable {
+    @Override
+    public void close() {
+      queue.close(java.time.Duration.ofSeconds(10));
+      state.close();
+    }
+  }
+
+  /** {@return a queue on a new held state in {@code dir}; what both log is not looked at} */
+  static QueueFixture queueIn(Path dir) {
+    java.io.PrintWriter log = new java.io.PrintWriter(new java.io.StringWriter());
+    HeldState state = HeldState.open(dir.resolve("state"), "serve test", log);
+    return new QueueFixture(
+        state,
+        new OperationQueue(
+            state, new QueueFiles(dir.resolve("queue")), java.time.Clock.systemUTC(), log));
+  }
+
   static void write(Path file, String content) {
     try {
       Files.createDirectories(file.getParent());
