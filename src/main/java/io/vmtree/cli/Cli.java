@@ -9,10 +9,14 @@ import io.vmtree.report.Style;
 import io.vmtree.state.LockInfo;
 import io.vmtree.state.LockedException;
 import io.vmtree.state.StateException;
+import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Builds the picocli {@link CommandLine} once, with the exit-code mapping and the handlers that
@@ -23,12 +27,20 @@ public final class Cli {
 
   /** {@return the exit code of running {@code args} against {@code terminal}} */
   public static int run(Terminal terminal, String... args) {
-    return build(terminal, Engine::create).execute(args);
+    // the engine loads its schemas (~0.1 s) on another core while picocli builds its model
+    return build(terminal, Prefetched.start("engine", Engine::create), args).execute(args);
   }
 
-  /** {@return the command line, writing to {@code terminal}, creating the engine lazily} */
-  public static CommandLine build(Terminal terminal, Supplier<Engine> engine) {
+  /**
+   * {@return the command line to execute {@code args} with, writing to {@code terminal}, creating
+   * the engine lazily}
+   */
+  public static CommandLine build(Terminal terminal, Supplier<Engine> engine, String... args) {
     CommandLine cli = new CommandLine(new VmtreeCommand(terminal, memoize(engine)));
+    // first: the settings below reach only the sub-commands added before them
+    for (Class<?> command : commandsFor(cli.getCommandSpec(), args)) {
+      cli.addSubcommand(command);
+    }
     // "--state state" names the default state directory, which is also the "state" command
     cli.setAllowSubcommandsAsOptionParameters(true);
     cli.setOut(terminal.out());
@@ -40,6 +52,33 @@ public final class Cli {
     cli.setExecutionExceptionHandler(failure(terminal));
     cli.setExitCodeExceptionMapper(e -> ExitCodes.ERROR);
     return cli;
+  }
+
+  /**
+   * {@return the sub-commands {@code args} need}: the one they name, when the words before its name
+   * are all options of the top-level command (and none asks for help or the version); else all, so
+   * that help, the version and every usage error of the top level list every command.
+   */
+  static List<Class<?>> commandsFor(CommandSpec root, String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("-") || arg.equals("-")) {
+        return VmtreeCommand.COMMANDS.stream()
+            .filter(command -> command.getAnnotation(Command.class).name().equals(arg))
+            .findFirst()
+            .<List<Class<?>>>map(List::of)
+            .orElse(VmtreeCommand.COMMANDS);
+      }
+      int equals = arg.indexOf('=');
+      OptionSpec option = root.findOption(equals < 0 ? arg : arg.substring(0, equals));
+      if (option == null || option.usageHelp() || option.versionHelp()) {
+        return VmtreeCommand.COMMANDS;
+      }
+      if (equals < 0 && option.arity().min() > 0) {
+        i++; // its value, which may be the name of a command ("--state state")
+      }
+    }
+    return VmtreeCommand.COMMANDS;
   }
 
   private static IParameterExceptionHandler usageError() {

@@ -121,8 +121,8 @@ public final class EngineScenario {
     java.io.StringWriter err = new java.io.StringWriter();
     Terminal terminal =
         new Terminal(new java.io.PrintWriter(out), new java.io.PrintWriter(err), false);
-    int code =
-        Cli.build(terminal, () -> Engine.create(environment)).execute(all.toArray(String[]::new));
+    String[] line = all.toArray(String[]::new);
+    int code = Cli.build(terminal, () -> Engine.create(environment), line).execute(line);
     return new CliRun(code, out.toString(), err.toString());
   }
 
