@@ -63,9 +63,9 @@ final class OperationJson {
       SortedJson.writeString(g, "type", op.type());
       g.writeName("targets");
       SortedJson.writeStrings(g, op.targets());
-      SortedJson.writeString(g, "submitted", op.submitted().toString());
-      SortedJson.writeString(g, "started", text(op.started()));
-      SortedJson.writeString(g, "finished", text(op.finished()));
+      SortedJson.writeString(g, "submitted", IsoInstant.format(op.submitted()));
+      SortedJson.writeString(g, "started", IsoInstant.format(op.started()));
+      SortedJson.writeString(g, "finished", IsoInstant.format(op.finished()));
       SortedJson.writeString(g, "status", op.status().label());
       g.writeName("result");
       SortedJson.writeMap(g, op.result());

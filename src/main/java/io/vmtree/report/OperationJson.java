@@ -1,5 +1,6 @@
 package io.vmtree.report;
 
+import io.vmtree.ops.IsoInstant;
 import io.vmtree.ops.Operation;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,9 +16,9 @@ public final class OperationJson {
     json.put("type", op.type());
     json.put("targets", op.targets());
     json.put("status", op.status().label());
-    json.put("submitted", op.submitted() == null ? null : op.submitted().toString());
-    json.put("started", op.started() == null ? null : op.started().toString());
-    json.put("finished", op.finished() == null ? null : op.finished().toString());
+    json.put("submitted", IsoInstant.format(op.submitted()));
+    json.put("started", IsoInstant.format(op.started()));
+    json.put("finished", IsoInstant.format(op.finished()));
     json.put("result", op.result());
     json.put("error", op.error());
     return json;

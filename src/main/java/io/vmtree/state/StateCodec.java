@@ -1,5 +1,6 @@
 package io.vmtree.state;
 
+import io.vmtree.ops.IsoInstant;
 import io.vmtree.ops.SortedJson;
 import io.vmtree.tree.Lifecycle;
 import io.vmtree.tree.Status;
@@ -175,8 +176,8 @@ final class StateCodec {
     g.writeName("id");
     g.writeNumber(op.id());
     SortedJson.writeString(g, "type", op.type());
-    SortedJson.writeString(g, "started", op.started() == null ? null : op.started().toString());
-    SortedJson.writeString(g, "finished", op.finished() == null ? null : op.finished().toString());
+    SortedJson.writeString(g, "started", IsoInstant.format(op.started()));
+    SortedJson.writeString(g, "finished", IsoInstant.format(op.finished()));
     SortedJson.writeString(g, "outcome", op.outcome());
     g.writeName("result");
     SortedJson.writeMap(g, op.result());

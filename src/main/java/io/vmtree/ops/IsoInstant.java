@@ -1,0 +1,68 @@
+package io.vmtree.ops;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * Writes an {@link Instant} exactly as {@link Instant#toString} does (ISO-8601 in UTC, the fraction
+ * of a second in groups of three digits, as many as needed), by hand.
+ *
+ * <p>Why: every journal line and saved descriptor carries two or three instants, twenty per VM an
+ * apply creates, and {@code Instant.toString} goes through a {@code DateTimeFormatter}: in a
+ * 1,000-VM apply it made half of what the steps allocated. Outside the years 1970 to 9999 this
+ * hands over to {@code toString}.
+ */
+public final class IsoInstant {
+  private static final long LAST_SECOND_OF_9999 = 253_402_300_799L;
+  private static final int SECONDS_PER_DAY = 86_400;
+
+  private IsoInstant() {}
+
+  /** {@return {@code instant} as {@link Instant#toString} writes it; null for null} */
+  public static String format(Instant instant) {
+    if (instant == null) {
+      return null;
+    }
+    long seconds = instant.getEpochSecond();
+    if (seconds < 0 || seconds > LAST_SECOND_OF_9999) {
+      return instant.toString();
+    }
+    LocalDate date = LocalDate.ofEpochDay(seconds / SECONDS_PER_DAY);
+    int secondOfDay = (int) (seconds % SECONDS_PER_DAY);
+    int nanos = instant.getNano();
+    char[] text = new char[30];
+    int at = digits(text, 0, date.getYear(), 4);
+    text[at++] = '-';
+    at = digits(text, at, date.getMonthValue(), 2);
+    text[at++] = '-';
+    at = digits(text, at, date.getDayOfMonth(), 2);
+    text[at++] = 'T';
+    at = digits(text, at, secondOfDay / 3600, 2);
+    text[at++] = ':';
+    at = digits(text, at, secondOfDay / 60 % 60, 2);
+    text[at++] = ':';
+    at = digits(text, at, secondOfDay % 60, 2);
+    if (nanos != 0) {
+      text[at++] = '.';
+      if (nanos % 1_000_000 == 0) {
+        at = digits(text, at, nanos / 1_000_000, 3);
+      } else if (nanos % 1_000 == 0) {
+        at = digits(text, at, nanos / 1_000, 6);
+      } else {
+        at = digits(text, at, nanos, 9);
+      }
+    }
+    text[at++] = 'Z';
+    return new String(text, 0, at);
+  }
+
+  /** Writes {@code value} as {@code width} digits, zero-padded, at {@code at}; returns the end. */
+  private static int digits(char[] text, int at, int value, int width) {
+    int end = at + width;
+    for (int i = end - 1; i >= at; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+    return end;
+  }
+}
