@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * An immutable directed acyclic graph. An edge {@code from -> to} means {@code from} must finish
@@ -19,7 +20,8 @@ import java.util.Set;
  */
 public final class Dag<V> {
   private final List<V> vertices;
-  private final Map<V, Integer> index;
+  // null until asked for when the graph was not built from a builder (see #chains)
+  private volatile Map<V, Integer> index;
   private final int[][] successors;
   private final int[][] predecessors;
   private final int[] topological;
@@ -55,7 +57,7 @@ public final class Dag<V> {
 
   /** {@return true when {@code vertex} is in the graph} */
   public boolean contains(V vertex) {
-    return index.containsKey(vertex);
+    return index().containsKey(vertex);
   }
 
   /** {@return the vertices {@code vertex} has an edge from: what must finish before it starts} */
@@ -135,6 +137,71 @@ public final class Dag<V> {
     return new Dag<>(List.copyOf(keptVertices), keptIndex, keptSuccessors);
   }
 
+  /**
+   * {@return this graph with every chain merged into one vertex, the list of its members in order}
+   *
+   * <p>A chain follows edges {@code from -> to} where that edge is the only one out of {@code
+   * from}, every other edge into {@code to} comes from a direct dependency of {@code from} (so it
+   * holds anyway: a folder before a VM's provision and its deploy), and {@code joinable} accepts
+   * the pair: its members can only run one after the other, so running them as one vertex loses no
+   * parallelism and saves a trip through the walker between them. Chains are ordered by their first
+   * members; a vertex that joins nothing is a chain of one.
+   */
+  public Dag<List<V>> chains(BiPredicate<? super V, ? super V> joinable) {
+    int n = vertices.size();
+    int[] next = new int[n];
+    Arrays.fill(next, -1);
+    boolean[] joined = new boolean[n];
+    for (int from = 0; from < n; from++) {
+      if (successors[from].length == 1) {
+        int to = successors[from][0];
+        if (impliedThrough(from, to) && joinable.test(vertices.get(from), vertices.get(to))) {
+          next[from] = to;
+          joined[to] = true;
+        }
+      }
+    }
+    int[] chainOf = new int[n];
+    int[] lastMember = new int[n];
+    List<List<V>> chains = new ArrayList<>();
+    for (int head = 0; head < n; head++) {
+      if (!joined[head]) {
+        List<V> members = new ArrayList<>();
+        for (int v = head; v >= 0; v = next[v]) {
+          chainOf[v] = chains.size();
+          lastMember[chains.size()] = v;
+          members.add(vertices.get(v));
+        }
+        chains.add(List.copyOf(members));
+      }
+    }
+    int[][] chainSuccessors = new int[chains.size()][];
+    for (int c = 0; c < chains.size(); c++) {
+      // only a chain's last member has edges out of it: the others have just the one to the next
+      int[] out = successors[lastMember[c]];
+      int[] targets = new int[out.length];
+      for (int k = 0; k < out.length; k++) {
+        targets[k] = chainOf[out[k]];
+      }
+      chainSuccessors[c] = Builder.sortedDistinct(targets);
+    }
+    // no index yet: hashing every chain would hash every member's whole value again, and the
+    // walker, which needs none, runs right after
+    return new Dag<>(List.copyOf(chains), null, chainSuccessors);
+  }
+
+  /**
+   * {@return true when every other edge into {@code to} comes from a dependency of {@code from}}
+   */
+  private boolean impliedThrough(int from, int to) {
+    for (int other : predecessors[to]) {
+      if (other != from && Arrays.binarySearch(predecessors[from], other) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public String toString() {
     return "Dag" + vertices + edges();
@@ -152,8 +219,20 @@ public final class Dag<V> {
     return predecessors[i];
   }
 
+  private Map<V, Integer> index() {
+    Map<V, Integer> known = index;
+    if (known == null) {
+      known = new HashMap<>();
+      for (int i = 0; i < vertices.size(); i++) {
+        known.put(vertices.get(i), i);
+      }
+      index = known;
+    }
+    return known;
+  }
+
   private int indexOf(V vertex) {
-    Integer i = index.get(Objects.requireNonNull(vertex, "vertex"));
+    Integer i = index().get(Objects.requireNonNull(vertex, "vertex"));
     if (i == null) {
       throw new IllegalArgumentException("unknown vertex: " + vertex);
     }

@@ -75,6 +75,28 @@ class PartialFailureTest {
   }
 
   @Test
+  void aRemovedVmWhoseUndeployFailsKeepsItsDescriptorAndSaysWhy() {
+    EngineScenario s = tree("latency_ms: 0");
+    s.apply();
+    s.delete("solo.yaml");
+    s.ok("sim", "down", "sim1");
+
+    CliRun run = s.expect(1, "apply", "TREE", "--auto-approve", "--refresh=false");
+
+    assertEquals("failed", s.op("undeploy", "/solo", 0).get("status"), run.out());
+    Map<String, Object> deprovision = s.op("deprovision", "/solo", 0);
+    assertEquals("skipped", deprovision.get("status"), deprovision::toString);
+    assertEquals("skipped: undeploy /solo did not succeed", deprovision.get("error"));
+    assertNotNull(s.stateDescriptor("/solo"), "the VM still exists, so its descriptor stays");
+
+    s.ok("sim", "up", "sim1");
+    s.apply();
+    assertEquals(null, s.stateDescriptor("/solo"));
+    assertTrue(!s.vmsByMarker("sim1").containsKey("/solo"));
+    s.assertConsistent("sim1");
+  }
+
+  @Test
   void aFlakySimLeavesAConsistentStateAndConvergesOnceItHeals() {
     EngineScenario s = tree("latency_ms: 0, fail_rate: 0.3, seed: 7");
     round(s);

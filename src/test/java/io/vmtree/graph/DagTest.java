@@ -187,4 +187,54 @@ class DagTest {
     assertEquals(n - 2, dag.dependencies(n - 1).size());
     assertEquals(n, dag.transitiveDependencies(Set.of(n - 1)).size());
   }
+
+  /** {@code "a+b c ; a+b>c"}: the chains, members joined by {@code +}, then their edges. */
+  private static String chains(Dag<List<String>> dag) {
+    StringBuilder text = new StringBuilder();
+    for (List<String> chain : dag.vertices()) {
+      text.append(text.length() == 0 ? "" : " ").append(String.join("+", chain));
+    }
+    text.append(" ;");
+    for (Edge<List<String>> edge : dag.edges()) {
+      text.append(' ').append(String.join("+", edge.from())).append('>');
+      text.append(String.join("+", edge.to()));
+    }
+    return text.toString();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      textBlock =
+          """
+          a single edge joins                          | a b         | a>b             | a+b ;
+          a path joins whole                           | a b c       | a>b b>c         | a+b+c ;
+          an edge implied through the first joins      | f p d       | f>p f>d p>d     | f p+d ; f>p+d
+          a vertex with two dependents starts no chain | a b c       | a>b a>c         | a b c ; a>b a>c
+          a join of two branches is no chain           | a b c       | a>c b>c         | a b c ; a>c b>c
+          an edge from elsewhere keeps them apart      | x a b       | a>b x>b         | x a b ; x>b a>b
+          a chain may start below a fork               | a b c d     | a>b b>c c>d a>c | a b+c+d ; a>b+c+d
+          chains are ordered by their first members    | c d a b     | a>b c>d         | c+d a+b ;
+          """)
+  void chainsJoinWhatRunsInTurn(String reason, String vertices, String edges, String expected) {
+    Dag<String> graph = graph(vertices, edges);
+    assertEquals(expected.trim(), chains(graph.chains((from, to) -> true)).trim());
+  }
+
+  @Test
+  void chainsJoinOnlyWhatThePredicateAccepts() {
+    Dag<String> graph = graph("p1 d1 p2 d2 x", "p1>d1 p2>d2 d2>x");
+    assertEquals(
+        "p1+d1 p2+d2 x ; p2+d2>x",
+        chains(graph.chains((from, to) -> from.startsWith("p") && to.startsWith("d"))));
+  }
+
+  @Test
+  void chainsOfAChainGraphRunInOrderOnOneWalk() {
+    Dag<List<String>> chained = graph("f p d", "f>p f>d p>d").chains((from, to) -> true);
+    assertEquals(List.of(List.of("f"), List.of("p", "d")), chained.topologicalOrder());
+    assertTrue(chained.contains(List.of("p", "d")));
+    assertEquals(Set.of(List.of("f")), chained.dependencies(List.of("p", "d")));
+  }
 }
