@@ -9,8 +9,11 @@ import io.vmtree.report.Style;
 import io.vmtree.state.LockInfo;
 import io.vmtree.state.LockedException;
 import io.vmtree.state.StateException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -23,12 +26,28 @@ import picocli.CommandLine.Model.OptionSpec;
  * turn every failure into a message (never a stack trace). Tests use it with their own writers.
  */
 public final class Cli {
+  /** The names of the sub-commands that run the engine. */
+  private static final Set<String> ENGINE_COMMANDS =
+      VmtreeCommand.COMMANDS.stream()
+          .filter(
+              command ->
+                  EngineCommand.class.isAssignableFrom(command)
+                      || command == StateCommand.class
+                      || command == ServeCommand.class)
+          .map(command -> command.getAnnotation(Command.class).name())
+          .collect(Collectors.toUnmodifiableSet());
+
   private Cli() {}
 
   /** {@return the exit code of running {@code args} against {@code terminal}} */
   public static int run(Terminal terminal, String... args) {
-    // the engine loads its schemas (~0.1 s) on another core while picocli builds its model
-    return build(terminal, Prefetched.start("engine", Engine::create), args).execute(args);
+    // a command that runs the engine has it load its schemas (~0.1 s) on another core while
+    // picocli builds its model; the others do not make one (that cost --help 0.1 s)
+    Supplier<Engine> engine =
+        Arrays.stream(args).anyMatch(ENGINE_COMMANDS::contains)
+            ? Prefetched.start("engine", Engine::create)
+            : Engine::create;
+    return build(terminal, engine, args).execute(args);
   }
 
   /**
