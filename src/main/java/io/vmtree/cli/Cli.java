@@ -3,6 +3,7 @@ package io.vmtree.cli;
 import io.vmtree.connector.ConnectorException;
 import io.vmtree.engine.Engine;
 import io.vmtree.engine.EngineException;
+import io.vmtree.engine.Prefetched;
 import io.vmtree.model.ModelException;
 import io.vmtree.report.DiagnosticsRenderer;
 import io.vmtree.report.Style;

@@ -12,7 +12,6 @@ import io.vmtree.plan.Plan;
 import io.vmtree.plan.PlanOptions;
 import io.vmtree.plan.Planner;
 import io.vmtree.state.DescriptorState;
-import io.vmtree.state.StateBackend;
 import io.vmtree.state.StateSnapshot;
 import io.vmtree.tree.TreePath;
 import java.time.Duration;
@@ -33,36 +32,6 @@ final class DriftRun {
    * Reads the state on a thread of its own while the tree is validated: neither needs the other,
    * and reading thousands of descriptor files is mostly waiting.
    */
-  static final class StateReader {
-    private final java.util.concurrent.FutureTask<StateSnapshot> task;
-
-    private StateReader(StateBackend state) {
-      task = new java.util.concurrent.FutureTask<>(state::read);
-      Thread thread = new Thread(task, "vmtree-state-reader");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    static StateReader start(StateBackend state) {
-      return new StateReader(state);
-    }
-
-    /** {@return the snapshot; a failure to read is thrown as the backend threw it} */
-    StateSnapshot get() {
-      try {
-        return task.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException runtime) {
-          throw runtime;
-        }
-        throw new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while reading the state", e);
-      }
-    }
-  }
-
   /** {@return the drift of every descriptor of {@code snapshot}, and of every hypervisor} */
   static DriftReport run(
       Validation validation, StateSnapshot snapshot, Hypervisors hypervisors, long startNanos) {

@@ -1,4 +1,4 @@
-package io.vmtree.cli;
+package io.vmtree.engine;
 
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -6,12 +6,13 @@ import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 
 /**
- * A value made on a thread of its own from the moment this is created, so that work the command
- * line does meanwhile (picocli building its model) runs on another core; {@link #get} waits for it,
- * and throws what making it threw. A value never asked for costs its thread, nothing else: the
- * thread is a daemon, so it never keeps the program from ending.
+ * A value made on a thread of its own from the moment this is created, so that what is done
+ * meanwhile (picocli building its model; the tree validated while the state is read) runs on
+ * another core; {@link #get} waits for it, and throws what making it threw. A value never asked for
+ * costs its thread, nothing else: the thread is a daemon, so it never keeps the program from
+ * ending.
  */
-final class Prefetched<T> implements Supplier<T> {
+public final class Prefetched<T> implements Supplier<T> {
   private final FutureTask<T> task;
 
   private Prefetched(Supplier<T> maker) {
@@ -21,7 +22,7 @@ final class Prefetched<T> implements Supplier<T> {
   /**
    * {@return the value of {@code maker}, being made from now on a daemon thread named {@code name}}
    */
-  static <T> Prefetched<T> start(String name, Supplier<T> maker) {
+  public static <T> Prefetched<T> start(String name, Supplier<T> maker) {
     Prefetched<T> prefetched = new Prefetched<>(Objects.requireNonNull(maker, "maker"));
     Thread thread = new Thread(prefetched.task, name);
     thread.setDaemon(true);
