@@ -56,14 +56,16 @@ final class ProgressListener implements ApplyListener {
     }
     String line = quiet ? null : line(change, operation);
     synchronized (this) {
-      if (operation.started() != null) {
-        running--;
-        runningByHypervisor.merge(hypervisor(change), -1, Integer::sum);
-      }
-      if (operation.status() == OperationStatus.SUCCEEDED) {
-        done++;
-      } else if (operation.status() == OperationStatus.FAILED) {
-        failed++;
+      if (live) { // the counts are only shown on the live line
+        if (operation.started() != null) {
+          running--;
+          runningByHypervisor.merge(hypervisor(change), -1, Integer::sum);
+        }
+        if (operation.status() == OperationStatus.SUCCEEDED) {
+          done++;
+        } else if (operation.status() == OperationStatus.FAILED) {
+          failed++;
+        }
       }
       if (line != null) {
         clearStatus();

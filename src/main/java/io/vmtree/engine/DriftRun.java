@@ -28,10 +28,6 @@ import java.util.Map;
 final class DriftRun {
   private DriftRun() {}
 
-  /**
-   * Reads the state on a thread of its own while the tree is validated: neither needs the other,
-   * and reading thousands of descriptor files is mostly waiting.
-   */
   /** {@return the drift of every descriptor of {@code snapshot}, and of every hypervisor} */
   static DriftReport run(
       Validation validation, StateSnapshot snapshot, Hypervisors hypervisors, long startNanos) {

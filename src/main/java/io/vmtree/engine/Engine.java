@@ -398,8 +398,9 @@ public final class Engine {
   }
 
   /**
-   * {@return the state, read on another thread while the tree is validated}: both read thousands of
-   * files, and a plan of 100,000 descriptors read the state first for ~3 s
+   * {@return the state, read on another thread while the tree is validated}: neither needs the
+   * other, both read thousands of files, and a plan of 100,000 descriptors used to read the state
+   * first (~3 s) and only then validate the tree
    */
   private static Prefetched<StateSnapshot> readAhead(StateBackend state) {
     return Prefetched.start("vmtree-state-reader", state::read);
