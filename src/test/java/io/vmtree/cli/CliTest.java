@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,5 +71,19 @@ class CliTest {
 
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("does-not-exist"), run.err());
+  }
+
+  @Test
+  void theEngineCommandsAreTheOnesThatRunTheEngine() {
+    Set<String> engine =
+        VmtreeCommand.COMMANDS.stream()
+            .filter(
+                command ->
+                    EngineCommand.class.isAssignableFrom(command)
+                        || command == StateCommand.class
+                        || command == ServeCommand.class)
+            .map(command -> command.getAnnotation(Command.class).name())
+            .collect(Collectors.toSet());
+    assertEquals(engine, Cli.ENGINE_COMMANDS);
   }
 }
