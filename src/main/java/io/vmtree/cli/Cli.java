@@ -3,7 +3,6 @@ package io.vmtree.cli;
 import io.vmtree.connector.ConnectorException;
 import io.vmtree.engine.Engine;
 import io.vmtree.engine.EngineException;
-import io.vmtree.engine.Prefetched;
 import io.vmtree.model.ModelException;
 import io.vmtree.report.DiagnosticsRenderer;
 import io.vmtree.report.Style;
@@ -48,12 +47,13 @@ public final class Cli {
 
   /** {@return the exit code of running {@code args} against {@code terminal}} */
   public static int run(Terminal terminal, String... args) {
-    // a command that runs the engine has it load its schemas (~0.1 s) on another core while
-    // picocli builds its model; the others do not make one (that cost --help 0.1 s)
-    Supplier<Engine> engine =
-        Arrays.stream(args).anyMatch(ENGINE_COMMANDS::contains)
-            ? Prefetched.start("engine", Engine::create)
-            : Engine::create;
+    // a command that runs the engine makes it first: it starts loading its schemas (~0.1 s) on
+    // another core while picocli builds its model; the others never make one
+    Supplier<Engine> engine = Engine::create;
+    if (Arrays.stream(args).anyMatch(ENGINE_COMMANDS::contains)) {
+      Engine made = Engine.create();
+      engine = () -> made;
+    }
     return build(terminal, engine, args).execute(args);
   }
 

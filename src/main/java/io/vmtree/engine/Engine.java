@@ -68,8 +68,9 @@ public final class Engine {
     Connector sim = new SimConnector();
     Connector proxmox = new ProxmoxConnector();
     Connector vmware = new VsphereConnector();
+    // the schemas load on their own thread while a tree's files are listed and parsed
     return new Engine(
-        new TreeLoader(SchemaValidator.load()),
+        new TreeLoader(Prefetched.start("vmtree-schemas", SchemaValidator::load)),
         Map.of(sim.type(), sim, proxmox.type(), proxmox, vmware.type(), vmware),
         environment,
         Clock.systemUTC());

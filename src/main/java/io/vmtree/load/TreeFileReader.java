@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,10 +22,10 @@ import tools.jackson.databind.JsonNode;
 final class TreeFileReader {
   private static final String FOLDER_FILE = "_folder";
 
-  private final SchemaValidator schemas;
+  private final Supplier<SchemaValidator> schemas;
   private final YamlReader yaml = new YamlReader();
 
-  TreeFileReader(SchemaValidator schemas) {
+  TreeFileReader(Supplier<SchemaValidator> schemas) {
     this.schemas = schemas;
   }
 
@@ -96,7 +97,7 @@ final class TreeFileReader {
           source.origin(), "expected a mapping of keys (definition, ...) at the top of the file");
       return Optional.empty();
     }
-    return schemas.validate(doc.get(), kind, diagnostics) ? doc : Optional.empty();
+    return schemas.get().validate(doc.get(), kind, diagnostics) ? doc : Optional.empty();
   }
 
   private static DescriptorFile descriptorFile(

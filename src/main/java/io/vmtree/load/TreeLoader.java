@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Reads a tree root directory into a {@link DesiredTree} (SPEC §2). Every sub-directory is a
@@ -36,6 +37,15 @@ public final class TreeLoader {
 
   /** A loader checking files against {@code schemas}. */
   public TreeLoader(SchemaValidator schemas) {
+    this(() -> schemas);
+    Objects.requireNonNull(schemas);
+  }
+
+  /**
+   * A loader checking files against the schemas {@code schemas} gives when the first file is
+   * checked: they may still be loading meanwhile (~0.1 s), while the tree is listed and parsed.
+   */
+  public TreeLoader(Supplier<SchemaValidator> schemas) {
     this.files = new TreeFileReader(Objects.requireNonNull(schemas));
   }
 
