@@ -1,15 +1,17 @@
 package io.vmtree.connector.sim;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -19,6 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class WorldCodec {
   private static final JsonMapper MAPPER =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  // a generator of this writer indents as the mapper does
+  private static final ObjectWriter WRITER = MAPPER.writer();
 
   private WorldCodec() {}
 
@@ -37,24 +41,54 @@ final class WorldCodec {
     return new Status(required(json, "next_id", file).asLong(), json.path("down").asBoolean());
   }
 
-  /** {@return {@code vms/<id>.json}} */
+  /**
+   * {@return {@code vms/<id>.json}}, written on a generator: every create writes one, and the
+   * tree's serializers were the only databind code an apply's steps ran (a test holds the bytes to
+   * what the tree wrote)
+   */
   static byte[] vm(SimVm vm) {
-    ObjectNode json = MAPPER.createObjectNode();
-    json.put("id", vm.id());
-    json.put("name", vm.name());
-    ArrayNode folder = json.putArray("folder");
-    vm.folder().forEach(folder::add);
-    json.put("vcpu", vm.vcpu());
-    json.put("memory_mib", vm.memoryMib());
-    json.put("power", vm.poweredOn() ? "on" : "off");
-    ObjectNode tags = json.putObject("tags");
-    vm.tags().forEach(tags::put);
-    json.put("description", vm.description());
-    json.put("marker", vm.marker());
-    json.put("base_image", vm.baseImage());
-    ArrayNode disks = json.putArray("disks");
-    vm.disks().forEach(disks::add);
-    return MAPPER.writeValueAsBytes(json);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = WRITER.createGenerator(out)) {
+      g.writeStartObject();
+      string(g, "id", vm.id());
+      string(g, "name", vm.name());
+      strings(g, "folder", vm.folder());
+      g.writeName("vcpu");
+      g.writeNumber(vm.vcpu());
+      g.writeName("memory_mib");
+      g.writeNumber(vm.memoryMib());
+      string(g, "power", vm.poweredOn() ? "on" : "off");
+      g.writeName("tags");
+      g.writeStartObject();
+      for (Map.Entry<String, String> tag : vm.tags().entrySet()) {
+        string(g, tag.getKey(), tag.getValue());
+      }
+      g.writeEndObject();
+      string(g, "description", vm.description());
+      string(g, "marker", vm.marker());
+      string(g, "base_image", vm.baseImage());
+      strings(g, "disks", vm.disks());
+      g.writeEndObject();
+    }
+    return out.toByteArray();
+  }
+
+  private static void string(JsonGenerator g, String name, String value) {
+    g.writeName(name);
+    if (value == null) {
+      g.writeNull();
+    } else {
+      g.writeString(value);
+    }
+  }
+
+  private static void strings(JsonGenerator g, String name, List<String> values) {
+    g.writeName(name);
+    g.writeStartArray();
+    for (String value : values) {
+      g.writeString(value);
+    }
+    g.writeEndArray();
   }
 
   static SimVm vm(byte[] bytes, Path file) {
