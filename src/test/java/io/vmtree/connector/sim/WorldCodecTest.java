@@ -50,6 +50,33 @@ class WorldCodecTest {
     }
   }
 
+  @Test
+  void writesWorldJsonAndKeptDisksByteForByteAsTheJsonTreeDid() {
+    for (long next : new long[] {1, 42, 1_000_000_000_000L}) {
+      for (boolean down : new boolean[] {false, true}) {
+        ObjectNode json = TREE_MAPPER.createObjectNode();
+        json.put("next_id", next);
+        json.put("down", down);
+        byte[] written = WorldCodec.status(new WorldCodec.Status(next, down));
+        assertArrayEquals(TREE_MAPPER.writeValueAsBytes(json), written, () -> new String(written));
+        assertEquals(
+            new WorldCodec.Status(next, down), WorldCodec.status(written, Path.of("world.json")));
+      }
+    }
+    Random random = new Random(11);
+    for (int i = 0; i < 50; i++) {
+      SimVm vm = randomVm(random, i);
+      ObjectNode json = TREE_MAPPER.createObjectNode();
+      json.put("id", vm.id() + "-disk0");
+      json.put("vm_id", vm.id());
+      json.put("vm_name", vm.name());
+      json.put("marker", vm.marker());
+      json.put("base_image", vm.baseImage());
+      assertArrayEquals(
+          TREE_MAPPER.writeValueAsBytes(json), WorldCodec.keptDisk(vm.id() + "-disk0", vm));
+    }
+  }
+
   private static SimVm randomVm(Random random, int i) {
     List<String> folder = new ArrayList<>();
     for (int k = random.nextInt(4); k > 0; k--) {
