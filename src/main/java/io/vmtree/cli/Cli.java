@@ -51,8 +51,12 @@ public final class Cli {
     // another core while picocli builds its model; the others never make one
     Supplier<Engine> engine = Engine::create;
     if (Arrays.stream(args).anyMatch(ENGINE_COMMANDS::contains)) {
-      Engine made = Engine.create();
-      engine = () -> made;
+      try {
+        Engine made = Engine.create();
+        engine = () -> made;
+      } catch (RuntimeException e) {
+        // made again when the command needs it, where its failure is reported as any other
+      }
     }
     return build(terminal, engine, args).execute(args);
   }
