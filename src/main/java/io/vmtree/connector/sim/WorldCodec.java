@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -29,16 +30,14 @@ final class WorldCodec {
   record Status(long nextId, boolean down) {}
 
   static byte[] status(Status status) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-    try (JsonGenerator g = WRITER.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeName("next_id");
-      g.writeNumber(status.nextId());
-      g.writeName("down");
-      g.writeBoolean(status.down());
-      g.writeEndObject();
-    }
-    return out.toByteArray();
+    return object(
+        64,
+        g -> {
+          g.writeName("next_id");
+          g.writeNumber(status.nextId());
+          g.writeName("down");
+          g.writeBoolean(status.down());
+        });
   }
 
   static Status status(byte[] bytes, Path file) {
@@ -52,32 +51,42 @@ final class WorldCodec {
    * what the tree wrote)
    */
   static byte[] vm(SimVm vm) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    return object(
+        512,
+        g -> {
+          string(g, "id", vm.id());
+          string(g, "name", vm.name());
+          strings(g, "folder", vm.folder());
+          g.writeName("vcpu");
+          g.writeNumber(vm.vcpu());
+          g.writeName("memory_mib");
+          g.writeNumber(vm.memoryMib());
+          string(g, "power", vm.poweredOn() ? "on" : "off");
+          g.writeName("tags");
+          g.writeStartObject();
+          for (Map.Entry<String, String> tag : vm.tags().entrySet()) {
+            string(g, tag.getKey(), tag.getValue());
+          }
+          g.writeEndObject();
+          string(g, "description", vm.description());
+          string(g, "marker", vm.marker());
+          string(g, "base_image", vm.baseImage());
+          strings(g, "disks", vm.disks());
+        });
+  }
+
+  /** {@return a JSON object whose fields {@code fields} writes, indented} */
+  private static byte[] object(int expectedSize, Consumer<JsonGenerator> fields) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(expectedSize);
     try (JsonGenerator g = WRITER.createGenerator(out)) {
       g.writeStartObject();
-      string(g, "id", vm.id());
-      string(g, "name", vm.name());
-      strings(g, "folder", vm.folder());
-      g.writeName("vcpu");
-      g.writeNumber(vm.vcpu());
-      g.writeName("memory_mib");
-      g.writeNumber(vm.memoryMib());
-      string(g, "power", vm.poweredOn() ? "on" : "off");
-      g.writeName("tags");
-      g.writeStartObject();
-      for (Map.Entry<String, String> tag : vm.tags().entrySet()) {
-        string(g, tag.getKey(), tag.getValue());
-      }
-      g.writeEndObject();
-      string(g, "description", vm.description());
-      string(g, "marker", vm.marker());
-      string(g, "base_image", vm.baseImage());
-      strings(g, "disks", vm.disks());
+      fields.accept(g);
       g.writeEndObject();
     }
     return out.toByteArray();
   }
 
+  // as ops.SortedJson.writeString, which a connector may not use (ArchitectureTest)
   private static void string(JsonGenerator g, String name, String value) {
     g.writeName(name);
     if (value == null) {
@@ -116,17 +125,15 @@ final class WorldCodec {
 
   /** {@return {@code kept-disks/<disk>.json}: a disk kept when its VM was deleted} */
   static byte[] keptDisk(String disk, SimVm from) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = WRITER.createGenerator(out)) {
-      g.writeStartObject();
-      string(g, "id", disk);
-      string(g, "vm_id", from.id());
-      string(g, "vm_name", from.name());
-      string(g, "marker", from.marker());
-      string(g, "base_image", from.baseImage());
-      g.writeEndObject();
-    }
-    return out.toByteArray();
+    return object(
+        256,
+        g -> {
+          string(g, "id", disk);
+          string(g, "vm_id", from.id());
+          string(g, "vm_name", from.name());
+          string(g, "marker", from.marker());
+          string(g, "base_image", from.baseImage());
+        });
   }
 
   private static JsonNode parse(byte[] bytes, Path file) {
