@@ -8,6 +8,7 @@ import io.vmtree.connector.ConnectorException.Kind;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.rmi.RemoteException;
@@ -56,6 +57,22 @@ final class Faults {
               + ": the server's TLS certificate is not trusted ("
               + cause.getMessage()
               + "); add it to the JVM trust store, pin it with thumbprint: or set insecure: true",
+          error);
+    }
+    if (closedBeforeAnswering(cause)) {
+      // the server closed a kept-alive connection instead of answering (the vSphere simulator
+      // does so now and then under parallel calls, as a load balancer does after its idle time):
+      // the server is there, so it is worth another try on a new connection, and every call of a
+      // session may be repeated (a create first looks for the VM carrying its marker, the others
+      // read the VM's state before they change it)
+      return new ConnectorException(
+          Kind.TRANSIENT,
+          hypervisor
+              + ": "
+              + what
+              + ": the vCenter closed the connection without answering ("
+              + describe(cause)
+              + ")",
           error);
     }
     if (cause instanceof ConnectException
@@ -139,6 +156,12 @@ final class Faults {
       text = error.getLocalizedMessage();
     }
     return text;
+  }
+
+  /** The JDK's HTTP client says so when a connection it reused was closed by the server. */
+  private static boolean closedBeforeAnswering(Throwable cause) {
+    return cause instanceof SocketException
+        && "Unexpected end of file from server".equals(cause.getMessage());
   }
 
   private static Throwable rootTransportCause(Throwable error) {

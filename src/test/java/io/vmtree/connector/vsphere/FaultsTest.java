@@ -14,6 +14,7 @@ import com.vmware.vim25.TaskInProgress;
 import io.vmtree.connector.ConnectorException;
 import io.vmtree.connector.ConnectorException.Kind;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.rmi.RemoteException;
 import java.security.cert.CertificateException;
@@ -72,5 +73,22 @@ class FaultsTest {
         Faults.of("vc1", "list", new RemoteException("x", new SSLHandshakeException("reset")))
             .kind(),
         "a handshake cut short is the network, not the certificate");
+  }
+
+  @Test
+  void aConnectionClosedWithoutAnAnswerIsTriedAgain() {
+    ConnectorException closed =
+        Faults.of(
+            "vc1",
+            "look for web1",
+            new RemoteException("x", new SocketException("Unexpected end of file from server")));
+    assertEquals(Kind.TRANSIENT, closed.kind());
+    assertTrue(closed.retryable());
+    assertTrue(closed.getMessage().contains("closed the connection"), closed.getMessage());
+    assertEquals(
+        Kind.UNREACHABLE,
+        Faults.of("vc1", "list", new RemoteException("x", new SocketException("Connection reset")))
+            .kind(),
+        "any other broken connection is the network");
   }
 }
