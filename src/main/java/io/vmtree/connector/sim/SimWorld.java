@@ -54,7 +54,7 @@ public final class SimWorld implements AutoCloseable {
 
   private record Locks(WorldLock vms, WorldLock status) {}
 
-  private record ReadStatus(byte[] json, Status status) {}
+  private record ReadStatus(WorldFiles.Version version, byte[] json, Status status) {}
 
   private enum Outcome {
     DONE,
@@ -86,16 +86,28 @@ public final class SimWorld implements AutoCloseable {
     return io(
         "read",
         () -> {
+          // every call asks this, and another process may take the world down at any time: the
+          // file's identity is looked at each time (one stat), its content read only when that
+          // changed. world.json is only ever replaced by a rename, which gives it a new inode, a
+          // new modification time and usually a new size; all three must match to skip the read.
+          WorldFiles.Version version = WorldFiles.version(files.status());
+          if (version == null) {
+            return false;
+          }
+          ReadStatus last = lastRead;
+          if (last != null && last.version().equals(version)) {
+            return last.status().down();
+          }
           byte[] json = WorldFiles.readIfExists(files.status());
           if (json == null) {
             return false;
           }
-          // every call asks this: parse world.json only when its bytes changed
-          ReadStatus last = lastRead;
           if (last == null || !Arrays.equals(last.json(), json)) {
-            last = new ReadStatus(json, WorldCodec.status(json, files.status()));
-            lastRead = last;
+            last = new ReadStatus(version, json, WorldCodec.status(json, files.status()));
+          } else {
+            last = new ReadStatus(version, last.json(), last.status());
           }
+          lastRead = last;
           return last.status().down();
         });
   }
@@ -244,11 +256,10 @@ public final class SimWorld implements AutoCloseable {
             locked(
                 () -> {
                   if (vm.marker() != null) {
-                    Optional<SimVm> marked = findByMarker(vm.marker(), markerEntry);
+                    Optional<SimVm> marked = claimMarker(vm.marker(), markerEntry, vmTemp);
                     if (marked.isPresent()) {
                       return marked.get();
                     }
-                    linkMarker(markerEntry, vmTemp);
                   }
                   WorldFiles.publish(vmTemp, vmFile);
                   return created;
@@ -384,6 +395,25 @@ public final class SimWorld implements AutoCloseable {
     }
     SimVm vm = WorldFiles.isVmId(id) ? read(id) : null;
     return vm != null && marker.equals(vm.marker()) ? Optional.of(vm) : Optional.empty();
+  }
+
+  /**
+   * Makes {@code entry} point at the VM about to be published from {@code vmTemp}, unless a VM
+   * already carries {@code marker}: then that VM is returned and nothing changes. The link is tried
+   * first, since a new marker's entry is almost always missing: looking for it first cost every
+   * create a failed lookup in a directory that holds an entry per VM.
+   */
+  private Optional<SimVm> claimMarker(String marker, Path entry, Path vmTemp) throws IOException {
+    try {
+      Files.createLink(entry, vmTemp);
+      return Optional.empty();
+    } catch (FileAlreadyExistsException taken) {
+      Optional<SimVm> marked = findByMarker(marker, entry);
+      if (marked.isEmpty()) {
+        linkMarker(entry, vmTemp); // left by a VM deleted or moved since: replaced
+      }
+      return marked;
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,6 +27,16 @@ final class WorldFiles {
   private static final Pattern VM_ID = Pattern.compile("vm-\\d{6,}");
   private static final long PROCESS = ProcessHandle.current().pid();
   private static final AtomicLong TEMPS = new AtomicLong();
+  // a digest per thread: looking one up by name goes through the security providers each time
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("the JDK lacks SHA-256", e);
+            }
+          });
 
   private final Path dir;
 
@@ -67,19 +79,33 @@ final class WorldFiles {
 
   /** Markers are full names of any depth, so their entry is named by a digest. */
   Path marker(String marker) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(marker.getBytes(StandardCharsets.UTF_8));
-      return markers().resolve(HexFormat.of().formatHex(digest));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
+    byte[] digest = SHA_256.get().digest(marker.getBytes(StandardCharsets.UTF_8));
+    return markers().resolve(HexFormat.of().formatHex(digest));
   }
 
   void createLayout() throws IOException {
     Files.createDirectories(vms());
     Files.createDirectories(markers());
     Files.createDirectories(keptDisks());
+  }
+
+  /**
+   * What tells one content of a file from the next without reading it, for a file only ever
+   * replaced by a rename: its inode (new at each rename), modification time and size.
+   */
+  record Version(Object fileKey, FileTime modified, long size) {}
+
+  /**
+   * {@return the version of {@code file}, or null when it does not exist}: one stat; a missing file
+   * costs an exception, but {@code world.json} is missing only until the world's first VM
+   */
+  static Version version(Path file) throws IOException {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      return new Version(a.fileKey(), a.lastModifiedTime(), a.size());
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   /** {@return the content of {@code file}, or null when it does not exist} */
