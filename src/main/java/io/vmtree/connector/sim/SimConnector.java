@@ -32,9 +32,11 @@ public final class SimConnector implements Connector {
     try {
       down = world.isDown();
     } catch (SimWorldException e) {
+      world.close();
       throw new ConnectorException(Kind.REJECTED, settings.name() + ": " + e.getMessage(), e);
     }
     if (down) {
+      world.close();
       throw new ConnectorException(
           Kind.UNREACHABLE, settings.name() + ": hypervisor is unreachable (down)");
     }

@@ -1,89 +1,101 @@
 package io.vmtree.connector.sim;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON of a world's files, written field by field on a generator (no reflection, no tree: the
- * first call of a cold process stays cheap), with snake_case keys, indented for a person to read.
+ * The JSON of a world's log: one record a line, written field by field on a generator (no
+ * reflection, no tree: the first call of a cold process stays cheap), with snake_case keys. Also
+ * reads the files of a world written by an earlier vmtree (a file per VM), to turn them into a log.
  */
 final class WorldCodec {
-  private static final JsonMapper MAPPER =
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-  // a generator of this writer indents as the mapper does
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final ObjectWriter WRITER = MAPPER.writer();
+  private static final byte[] SEALED = "{\"sealed\":true}\n".getBytes(StandardCharsets.UTF_8);
 
   private WorldCodec() {}
 
-  /** {@code world.json}: the next id to hand out and whether the hypervisor is down. */
+  /** What {@code world.json} of an earlier vmtree held: the next id and the down flag. */
   record Status(long nextId, boolean down) {}
 
-  static byte[] status(Status status) {
-    return object(
-        64,
-        g -> {
-          g.writeName("next_id");
-          g.writeNumber(status.nextId());
-          g.writeName("down");
-          g.writeBoolean(status.down());
-        });
-  }
-
-  static Status status(byte[] bytes, Path file) {
-    JsonNode json = parse(bytes, file);
-    return new Status(required(json, "next_id", file).asLong(), json.path("down").asBoolean());
-  }
-
-  /**
-   * {@return {@code vms/<id>.json}}, written on a generator: every create writes one, and the
-   * tree's serializers were the only databind code an apply's steps ran (a test holds the bytes to
-   * what the tree wrote)
-   */
-  static byte[] vm(SimVm vm) {
-    return object(
-        512,
-        g -> {
-          string(g, "id", vm.id());
-          string(g, "name", vm.name());
-          strings(g, "folder", vm.folder());
-          g.writeName("vcpu");
-          g.writeNumber(vm.vcpu());
-          g.writeName("memory_mib");
-          g.writeNumber(vm.memoryMib());
-          string(g, "power", vm.poweredOn() ? "on" : "off");
-          g.writeName("tags");
-          g.writeStartObject();
-          for (Map.Entry<String, String> tag : vm.tags().entrySet()) {
-            string(g, tag.getKey(), tag.getValue());
-          }
-          g.writeEndObject();
-          string(g, "description", vm.description());
-          string(g, "marker", vm.marker());
-          string(g, "base_image", vm.baseImage());
-          strings(g, "disks", vm.disks());
-        });
-  }
-
-  /** {@return a JSON object whose fields {@code fields} writes, indented} */
-  private static byte[] object(int expectedSize, Consumer<JsonGenerator> fields) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(expectedSize);
+  /** {@return {@code record} as a line of the log, without its newline} */
+  static byte[] line(WorldRecord record) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(384);
     try (JsonGenerator g = WRITER.createGenerator(out)) {
-      g.writeStartObject();
-      fields.accept(g);
-      g.writeEndObject();
+      write(g, record);
     }
     return out.toByteArray();
+  }
+
+  /** {@return the lines of {@code records}, each with its newline} */
+  static byte[] lines(List<WorldRecord> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 * (records.size() + 1));
+    for (WorldRecord record : records) {
+      byte[] line = line(record);
+      out.write(line, 0, line.length);
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  /** {@return the line that seals a log replaced by a compacted one, with its newline} */
+  static byte[] sealedLine() {
+    return SEALED.clone();
+  }
+
+  private static void write(JsonGenerator g, WorldRecord record) {
+    g.writeStartObject();
+    if (record instanceof WorldRecord.Put put) {
+      g.writeName("vm");
+      writeVm(g, put.vm());
+    } else if (record instanceof WorldRecord.Deleted deleted) {
+      string(g, "deleted", deleted.id());
+      strings(g, "kept_disks", deleted.keptDisks());
+    } else if (record instanceof WorldRecord.Status status) {
+      g.writeName("next_id");
+      g.writeNumber(status.nextId());
+      g.writeName("down");
+      g.writeBoolean(status.down());
+    } else if (record instanceof WorldRecord.KeptDisks kept) {
+      strings(g, "kept_disks", kept.disks());
+    } else {
+      g.writeName("sealed");
+      g.writeBoolean(true);
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeVm(JsonGenerator g, SimVm vm) {
+    g.writeStartObject();
+    string(g, "id", vm.id());
+    string(g, "name", vm.name());
+    strings(g, "folder", vm.folder());
+    g.writeName("vcpu");
+    g.writeNumber(vm.vcpu());
+    g.writeName("memory_mib");
+    g.writeNumber(vm.memoryMib());
+    string(g, "power", vm.poweredOn() ? "on" : "off");
+    g.writeName("tags");
+    g.writeStartObject();
+    for (Map.Entry<String, String> tag : vm.tags().entrySet()) {
+      string(g, tag.getKey(), tag.getValue());
+    }
+    g.writeEndObject();
+    string(g, "description", vm.description());
+    string(g, "marker", vm.marker());
+    string(g, "base_image", vm.baseImage());
+    strings(g, "disks", vm.disks());
+    g.writeEndObject();
   }
 
   // as ops.SortedJson.writeString, which a connector may not use (ArchitectureTest)
@@ -105,55 +117,89 @@ final class WorldCodec {
     g.writeEndArray();
   }
 
+  /**
+   * {@return the record of one line of the log}
+   *
+   * @param where the file and line, for errors
+   * @throws SimWorldException naming {@code where} when the line is not a record
+   */
+  static WorldRecord record(byte[] bytes, int offset, int length, String where) {
+    JsonNode json = parse(bytes, offset, length, where);
+    if (json.has("vm")) {
+      JsonNode vm = json.get("vm");
+      if (!vm.isObject()) {
+        throw damaged(where, "vm is not an object");
+      }
+      return new WorldRecord.Put(vm(vm, where));
+    }
+    if (json.has("deleted")) {
+      return new WorldRecord.Deleted(
+          required(json, "deleted", where).asString(), strings(json.path("kept_disks")));
+    }
+    if (json.has("next_id")) {
+      return new WorldRecord.Status(
+          required(json, "next_id", where).asLong(), json.path("down").asBoolean());
+    }
+    if (json.has("kept_disks")) {
+      return new WorldRecord.KeptDisks(strings(json.path("kept_disks")));
+    }
+    if (json.path("sealed").asBoolean()) {
+      return new WorldRecord.Sealed();
+    }
+    throw damaged(where, "not a record of a sim world");
+  }
+
+  /** {@return {@code world.json} of an earlier vmtree} */
+  static Status status(byte[] bytes, Path file) {
+    String where = file.toString();
+    JsonNode json = parse(bytes, 0, bytes.length, where);
+    return new Status(required(json, "next_id", where).asLong(), json.path("down").asBoolean());
+  }
+
+  /** {@return {@code vms/<id>.json} of an earlier vmtree} */
   static SimVm vm(byte[] bytes, Path file) {
-    JsonNode json = parse(bytes, file);
+    return vm(parse(bytes, 0, bytes.length, file.toString()), file.toString());
+  }
+
+  private static SimVm vm(JsonNode json, String where) {
     Map<String, String> tags = new TreeMap<>();
     json.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asString()));
     return new SimVm(
-        required(json, "id", file).asString(),
-        required(json, "name", file).asString(),
+        required(json, "id", where).asString(),
+        required(json, "name", where).asString(),
         strings(json.path("folder")),
-        required(json, "vcpu", file).asInt(),
-        required(json, "memory_mib", file).asLong(),
+        required(json, "vcpu", where).asInt(),
+        required(json, "memory_mib", where).asLong(),
         "on".equals(json.path("power").asString("")),
         tags,
         optional(json, "description"),
         optional(json, "marker"),
-        required(json, "base_image", file).asString(),
+        required(json, "base_image", where).asString(),
         strings(json.path("disks")));
   }
 
-  /** {@return {@code kept-disks/<disk>.json}: a disk kept when its VM was deleted} */
-  static byte[] keptDisk(String disk, SimVm from) {
-    return object(
-        256,
-        g -> {
-          string(g, "id", disk);
-          string(g, "vm_id", from.id());
-          string(g, "vm_name", from.name());
-          string(g, "marker", from.marker());
-          string(g, "base_image", from.baseImage());
-        });
-  }
-
-  private static JsonNode parse(byte[] bytes, Path file) {
+  private static JsonNode parse(byte[] bytes, int offset, int length, String where) {
     try {
-      JsonNode json = MAPPER.readTree(bytes);
+      JsonNode json = MAPPER.readTree(bytes, offset, length);
       if (json == null || !json.isObject()) {
-        throw new SimWorldException("damaged file " + file + ": not a JSON object", null);
+        throw damaged(where, "not a JSON object");
       }
       return json;
     } catch (JacksonException e) {
-      throw new SimWorldException("damaged file " + file + ": " + e.getOriginalMessage(), e);
+      throw new SimWorldException("damaged file " + where + ": " + e.getOriginalMessage(), e);
     }
   }
 
-  private static JsonNode required(JsonNode json, String field, Path file) {
+  private static JsonNode required(JsonNode json, String field, String where) {
     JsonNode value = json.get(field);
     if (value == null || value.isNull()) {
-      throw new SimWorldException("damaged file " + file + ": no " + field, null);
+      throw damaged(where, "no " + field);
     }
     return value;
+  }
+
+  private static SimWorldException damaged(String where, String why) {
+    return new SimWorldException("damaged file " + where + ": " + why, null);
   }
 
   private static String optional(JsonNode json, String field) {

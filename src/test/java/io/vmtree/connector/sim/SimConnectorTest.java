@@ -74,7 +74,7 @@ class SimConnectorTest {
   }
 
   @Test
-  void createMakesAVmWithAnIdAndOneDisk() {
+  void createMakesAVmWithAnIdAndOneDisk() throws Exception {
     try (HypervisorSession session = connect()) {
       LiveVm vm = session.create(spec("/lab/web1"));
 
@@ -93,7 +93,9 @@ class SimConnectorTest {
               List.of("vm-000001-disk0")),
           vm);
       assertEquals(List.of(vm), session.list());
-      assertTrue(Files.isRegularFile(dir.resolve("sim/sim1/vms/vm-000001.json")));
+      List<String> log = Files.readAllLines(dir.resolve("sim/sim1/world.jsonl"));
+      assertEquals(1, log.size(), "one line a change");
+      assertTrue(log.get(0).startsWith("{\"vm\":{\"id\":\"vm-000001\""), log.get(0));
     }
   }
 
@@ -295,7 +297,7 @@ class SimConnectorTest {
   @Test
   void aSessionSeesTheSimGoDownAndUpAgainFromAnotherWorldHandle() {
     try (HypervisorSession session = connect()) {
-      session.list(); // reads world.json once: later reads must not trust that copy
+      session.list(); // reads the world once: later calls must see what was appended since
       for (int round = 0; round < 3; round++) {
         world().setDown(true);
         assertEquals(
@@ -397,16 +399,17 @@ class SimConnectorTest {
   }
 
   @Test
-  void aDamagedVmFileIsRejectedNamingTheFile() throws Exception {
+  void aDamagedLineOfTheWorldIsRejectedNamingTheFileAndLine() throws Exception {
     try (HypervisorSession session = connect()) {
       session.create(spec("/lab/web1"));
-      Path file = dir.resolve("sim/sim1/vms/vm-000001.json");
-      Files.writeString(file, "{not json");
+      Path file = dir.resolve("sim/sim1/world.jsonl");
+      Files.writeString(file, Files.readString(file) + "{not json\n");
 
       ConnectorException e = assertThrows(ConnectorException.class, session::list);
 
       assertEquals(Kind.REJECTED, e.kind());
-      assertTrue(e.getMessage().startsWith("sim1: damaged file " + file + ": "), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("sim1: damaged file " + file + ", line 2: "), e.getMessage());
     }
   }
 

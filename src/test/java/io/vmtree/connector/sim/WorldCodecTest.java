@@ -2,7 +2,11 @@ package io.vmtree.connector.sim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,11 +20,12 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 class WorldCodecTest {
-  private static final JsonMapper TREE_MAPPER =
+  private static final JsonMapper TREE_MAPPER = JsonMapper.builder().build();
+  private static final JsonMapper PRETTY_MAPPER =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-  /** The VM file as the sim wrote it before, through a JSON tree: the reference of the bytes. */
-  private static byte[] byTree(SimVm vm) {
+  /** A VM as a JSON tree, the reference of the bytes the codec writes by hand. */
+  private static ObjectNode tree(SimVm vm) {
     ObjectNode json = TREE_MAPPER.createObjectNode();
     json.put("id", vm.id());
     json.put("name", vm.name());
@@ -36,45 +41,70 @@ class WorldCodecTest {
     json.put("base_image", vm.baseImage());
     ArrayNode disks = json.putArray("disks");
     vm.disks().forEach(disks::add);
-    return TREE_MAPPER.writeValueAsBytes(json);
+    return json;
+  }
+
+  private static WorldRecord read(byte[] line) {
+    return WorldCodec.record(line, 0, line.length, "world.jsonl, line 1");
   }
 
   @Test
-  void writesAVmFileByteForByteAsTheJsonTreeDid() {
+  void aVmIsOneLineByteForByteAsTheJsonTreeWritesIt() {
     Random random = new Random(7);
     for (int i = 0; i < 500; i++) {
       SimVm vm = randomVm(random, i);
-      byte[] written = WorldCodec.vm(vm);
-      assertArrayEquals(byTree(vm), written, () -> new String(written));
-      assertEquals(vm, WorldCodec.vm(written, Path.of("vm.json")));
+      byte[] written = WorldCodec.line(new WorldRecord.Put(vm));
+      ObjectNode line = TREE_MAPPER.createObjectNode();
+      line.set("vm", tree(vm));
+      assertArrayEquals(TREE_MAPPER.writeValueAsBytes(line), written, () -> new String(written));
+      assertFalse(new String(written, StandardCharsets.UTF_8).contains("\n"), "one line");
+      assertEquals(new WorldRecord.Put(vm), read(written));
     }
   }
 
   @Test
-  void writesWorldJsonAndKeptDisksByteForByteAsTheJsonTreeDid() {
-    for (long next : new long[] {1, 42, 1_000_000_000_000L}) {
-      for (boolean down : new boolean[] {false, true}) {
-        ObjectNode json = TREE_MAPPER.createObjectNode();
-        json.put("next_id", next);
-        json.put("down", down);
-        byte[] written = WorldCodec.status(new WorldCodec.Status(next, down));
-        assertArrayEquals(TREE_MAPPER.writeValueAsBytes(json), written, () -> new String(written));
-        assertEquals(
-            new WorldCodec.Status(next, down), WorldCodec.status(written, Path.of("world.json")));
-      }
+  void everyOtherRecordSurvivesItsLine() {
+    List<WorldRecord> records =
+        List.of(
+            new WorldRecord.Deleted("vm-000007", List.of()),
+            new WorldRecord.Deleted("vm-000008", List.of("vm-000008-disk0", "vm-000008-disk1")),
+            new WorldRecord.Status(1, false),
+            new WorldRecord.Status(1_000_000_000_000L, true),
+            new WorldRecord.KeptDisks(List.of("vm-000002-disk0")),
+            new WorldRecord.Sealed());
+    for (WorldRecord record : records) {
+      byte[] line = WorldCodec.line(record);
+      assertEquals(record.toString(), read(line).toString(), new String(line));
     }
+    assertArrayEquals(
+        (new String(WorldCodec.line(new WorldRecord.Sealed()), StandardCharsets.UTF_8) + "\n")
+            .getBytes(StandardCharsets.UTF_8),
+        WorldCodec.sealedLine());
+  }
+
+  @Test
+  void aLineThatIsNoRecordIsAnErrorNamingWhere() {
+    for (String line :
+        List.of("{not json", "[1]", "{\"vm\": 3}", "{\"vm\": {\"id\": \"vm-000001\"}}", "{}")) {
+      byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+      SimWorldException e = assertThrows(SimWorldException.class, () -> read(bytes), line);
+      assertTrue(e.getMessage().startsWith("damaged file world.jsonl, line 1: "), e.getMessage());
+    }
+  }
+
+  @Test
+  void readsTheFilesOfAnEarlierVmtree() {
     Random random = new Random(11);
     for (int i = 0; i < 50; i++) {
       SimVm vm = randomVm(random, i);
-      ObjectNode json = TREE_MAPPER.createObjectNode();
-      json.put("id", vm.id() + "-disk0");
-      json.put("vm_id", vm.id());
-      json.put("vm_name", vm.name());
-      json.put("marker", vm.marker());
-      json.put("base_image", vm.baseImage());
-      assertArrayEquals(
-          TREE_MAPPER.writeValueAsBytes(json), WorldCodec.keptDisk(vm.id() + "-disk0", vm));
+      byte[] file = PRETTY_MAPPER.writeValueAsBytes(tree(vm));
+      assertEquals(vm, WorldCodec.vm(file, Path.of("vm.json")));
     }
+    assertEquals(
+        new WorldCodec.Status(42, true),
+        WorldCodec.status(
+            "{\n  \"next_id\" : 42,\n  \"down\" : true\n}".getBytes(StandardCharsets.UTF_8),
+            Path.of("world.json")));
   }
 
   private static SimVm randomVm(Random random, int i) {

@@ -1,0 +1,141 @@
+package io.vmtree.connector.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The log a world is kept in: read by others while it is written, compacted, repaired after a
+ * killed writer, and made from the files of an earlier vmtree. A second view of the same world is
+ * opened through a symbolic link: it reads the files on its own, as another process would.
+ */
+class WorldLogTest {
+  @TempDir Path dir;
+
+  private Path world() {
+    return dir.resolve("world");
+  }
+
+  private SimWorld otherView() throws Exception {
+    Path link = dir.resolve("link");
+    if (!Files.exists(link)) {
+      Files.createSymbolicLink(link, world());
+    }
+    return SimWorld.at(link);
+  }
+
+  private static SimVm vm(String marker) {
+    String name = marker.substring(marker.lastIndexOf('/') + 1);
+    return new SimVm(
+        null, name, List.of("lab"), 1, 1024, true, Map.of(), null, marker, "debian-12", List.of());
+  }
+
+  @Test
+  void aLogThatOutgrowsItsWorldIsCompactedAndAnotherReaderFollowsIt() throws Exception {
+    Files.createDirectories(world());
+    SimWorld writer = SimWorld.at(world());
+    SimWorld reader = otherView();
+    String id = writer.create(vm("/lab/web1")).id();
+    assertEquals(1, reader.list().size()); // the reader has the log open from here on
+
+    // every change appends the whole VM again: 5,000 changes of one VM outgrow 1 MiB
+    for (int i = 0; i < 5_000; i++) {
+      String value = Integer.toString(i);
+      writer.update(id, vm -> vm.withTag("round", value));
+    }
+
+    long size = Files.size(world().resolve(WorldLog.FILE));
+    assertTrue(size < 600_000, "compacted, at most half of its 1.3 MB left: " + size);
+    assertEquals("4999", reader.get(id).orElseThrow().tags().get("round"));
+    assertEquals("4999", writer.get(id).orElseThrow().tags().get("round"));
+    assertEquals("vm-000002", reader.create(vm("/lab/web2")).id(), "ids go on after compaction");
+    assertEquals(2, writer.list().size());
+    assertEquals(id, writer.create(vm("/lab/web1")).id(), "markers survive compaction");
+  }
+
+  @Test
+  void aLineLeftHalfWrittenIsSkippedByReadersAndCutByTheNextChange() throws Exception {
+    Files.createDirectories(world());
+    SimWorld writer = SimWorld.at(world());
+    writer.create(vm("/lab/web1"));
+    Path log = world().resolve(WorldLog.FILE);
+    // what a writer killed in the middle of its line leaves
+    Files.write(
+        log,
+        "{\"vm\":{\"id\":\"vm-0000".getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.APPEND);
+
+    assertEquals(1, otherView().list().size());
+
+    writer.create(vm("/lab/web2"));
+
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(2, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(1).startsWith("{\"vm\":{\"id\":\"vm-000002\""), lines.get(1));
+    assertEquals(2, otherView().list().size());
+  }
+
+  @Test
+  void aWorldOfAnEarlierVmtreeBecomesALogOnFirstUse() throws Exception {
+    Path vms = Files.createDirectories(world().resolve("vms"));
+    Files.createDirectories(world().resolve("markers"));
+    Files.createDirectories(world().resolve("kept-disks"));
+    Files.writeString(
+        world().resolve("world.json"), "{\n  \"next_id\" : 5,\n  \"down\" : false\n}");
+    for (String id : List.of("vm-000001", "vm-000003")) {
+      Files.writeString(
+          vms.resolve(id + ".json"),
+          """
+          {
+            "id" : "%s",
+            "name" : "web-%s",
+            "folder" : [ "lab" ],
+            "vcpu" : 2,
+            "memory_mib" : 2048,
+            "power" : "on",
+            "tags" : { "env" : "lab" },
+            "description" : null,
+            "marker" : "/lab/web-%s",
+            "base_image" : "debian-12",
+            "disks" : [ "%s-disk0" ]
+          }"""
+              .formatted(id, id, id, id));
+    }
+    Files.writeString(world().resolve("kept-disks/vm-000002-disk0.json"), "{}");
+
+    SimWorld world = SimWorld.at(world());
+
+    assertEquals(List.of("vm-000001", "vm-000003"), world.list().stream().map(SimVm::id).toList());
+    assertEquals(Map.of("env", "lab"), world.get("vm-000003").orElseThrow().tags());
+    assertEquals(List.of("vm-000002-disk0"), world.keptDisks());
+    assertEquals("vm-000003", world.create(vm("/lab/web-vm-000003")).id(), "markers carried over");
+    assertEquals("vm-000005", world.create(vm("/lab/web9")).id(), "ids go on after next_id");
+    assertTrue(Files.isRegularFile(world().resolve(WorldLog.FILE)));
+    for (String old : List.of("world.json", "vms", "markers", "kept-disks")) {
+      assertFalse(Files.exists(world().resolve(old)), old + " removed");
+    }
+    assertTrue(world.exists());
+  }
+
+  @Test
+  void aWorldGoesDownAndUpForEveryReader() throws Exception {
+    Files.createDirectories(world());
+    SimWorld one = SimWorld.at(world());
+    SimWorld other = otherView();
+    assertFalse(other.isDown());
+    one.setDown(true);
+    assertTrue(other.isDown());
+    other.setDown(false);
+    assertFalse(one.isDown());
+    assertTrue(one.exists());
+  }
+}
