@@ -66,8 +66,12 @@ final class WorldModel {
     }
   }
 
+  /** {@return the number of a sim id, 0 for an id of another shape or beyond any count} */
   private static long number(String id) {
-    return WorldFiles.isVmId(id) ? Long.parseLong(id.substring("vm-".length())) : 0;
+    if (!WorldFiles.isVmId(id) || id.length() > 21) {
+      return 0;
+    }
+    return Long.parseLong(id, 3, id.length(), 10);
   }
 
   Optional<SimVm> get(String id) {

@@ -138,4 +138,23 @@ class WorldLogTest {
     assertFalse(one.isDown());
     assertTrue(one.exists());
   }
+
+  @Test
+  void onlyVmAndSixDigitsOrMoreNameAVm() {
+    for (String id : List.of("vm-000001", "vm-123456789", "vm-000000000000000001")) {
+      assertTrue(WorldFiles.isVmId(id), id);
+    }
+    for (String id :
+        java.util.Arrays.asList(
+            null,
+            "",
+            "vm-",
+            "vm-00001",
+            "vm-0000a1",
+            "VM-000001",
+            "vm-000001 ",
+            "vm-\u0661\u0662\u0663\u0664\u0665\u0666")) {
+      assertFalse(WorldFiles.isVmId(id), String.valueOf(id));
+    }
+  }
 }
