@@ -1,6 +1,7 @@
 package io.vmtree.connector.sim;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +47,17 @@ final class LegacyWorld {
     }
     kept.sort(Comparator.naturalOrder());
     List<WorldRecord> records = new ArrayList<>();
-    // the highest id of a VM counts too: world.json may be missing or behind
-    WorldModel counted = new WorldModel();
-    vms.forEach(vm -> counted.apply(new WorldRecord.Put(vm), 0));
-    records.add(new WorldRecord.Status(Math.max(old.nextId(), counted.nextIdNumber()), old.down()));
+    // the highest id of a VM, or of a deleted VM whose disk was kept, counts too: world.json may
+    // be missing or behind, and a new VM's disk must not take a kept disk's name
+    long next = old.nextId();
+    for (SimVm vm : vms) {
+      next = Math.max(next, WorldModel.number(vm.id()) + 1);
+    }
+    for (String disk : kept) {
+      int cut = disk.indexOf("-disk");
+      next = Math.max(next, WorldModel.number(cut < 0 ? disk : disk.substring(0, cut)) + 1);
+    }
+    records.add(new WorldRecord.Status(next, old.down()));
     if (!kept.isEmpty()) {
       records.add(new WorldRecord.KeptDisks(kept));
     }
@@ -63,6 +71,8 @@ final class LegacyWorld {
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir, glob)) {
         listing.forEach(files::add);
+      } catch (DirectoryIteratorException e) {
+        throw e.getCause();
       }
     }
     return files;

@@ -1,7 +1,6 @@
 package io.vmtree.connector.sim;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class WorldCodec {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final ObjectWriter WRITER = MAPPER.writer();
-  private static final byte[] SEALED = "{\"sealed\":true}\n".getBytes(StandardCharsets.UTF_8);
 
   private WorldCodec() {}
 
@@ -48,11 +46,6 @@ final class WorldCodec {
     return out.toByteArray();
   }
 
-  /** {@return the line that seals a log replaced by a compacted one, with its newline} */
-  static byte[] sealedLine() {
-    return SEALED.clone();
-  }
-
   private static void write(JsonGenerator g, WorldRecord record) {
     g.writeStartObject();
     if (record instanceof WorldRecord.Put put) {
@@ -68,9 +61,6 @@ final class WorldCodec {
       g.writeBoolean(status.down());
     } else if (record instanceof WorldRecord.KeptDisks kept) {
       strings(g, "kept_disks", kept.disks());
-    } else {
-      g.writeName("sealed");
-      g.writeBoolean(true);
     }
     g.writeEndObject();
   }
@@ -142,9 +132,6 @@ final class WorldCodec {
     }
     if (json.has("kept_disks")) {
       return new WorldRecord.KeptDisks(strings(json.path("kept_disks")));
-    }
-    if (json.path("sealed").asBoolean()) {
-      return new WorldRecord.Sealed();
     }
     throw damaged(where, "not a record of a sim world");
   }

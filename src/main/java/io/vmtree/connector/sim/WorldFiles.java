@@ -83,6 +83,9 @@ final class WorldFiles {
         return temp;
       } catch (FileAlreadyExistsException leftBehind) {
         // by a killed process that had the same pid: take the next name
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp); // half written (a full disk): never left behind
+        throw e;
       }
     }
   }

@@ -27,7 +27,6 @@ final class WorldLock {
   private final ReentrantLock inJvm = new ReentrantLock();
   private FileChannel channel;
   private Object openedKey;
-  private volatile long generation;
 
   private WorldLock(Path lockFile) {
     this.lockFile = lockFile;
@@ -69,15 +68,6 @@ final class WorldLock {
     }
     channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     openedKey = fileKey();
-    generation++;
-  }
-
-  /**
-   * {@return how many times the lock file was (re)opened}: a new value means its directory was
-   * removed or replaced since, so files kept open there may no longer be the world's
-   */
-  long generation() {
-    return generation;
   }
 
   private Object fileKey() throws IOException {

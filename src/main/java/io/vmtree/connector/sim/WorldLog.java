@@ -1,15 +1,14 @@
 package io.vmtree.connector.sim;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -32,12 +31,16 @@ import java.util.function.Function;
  *   <li>Readers take no lock: they apply only whole lines (with their newline), so a line being
  *       written, or left half-written by a killed process, is never seen. The next change, under
  *       the lock, cuts such a left-over before it appends.
+ *   <li>Every call first looks at the log by its name (one stat): another size means lines to read;
+ *       another file (a compaction by another process, a directory removed and made again, a copy
+ *       put back) means reading the log again from the start. A change under the lock therefore
+ *       never appends to a file that is no longer the world's.
  *   <li>When the log holds more than twice what it describes (changes and deletes of the same VMs
- *       over time), the change that sees it writes a compacted log beside it, renames it into
- *       place, and only then appends {@link WorldRecord.Sealed} to the old one: a reader that
- *       reaches that line opens the file again by its name and reads the new one from the start.
- *   <li>A directory removed or replaced behind a running process is noticed through the world lock,
- *       which opens its file again ({@link WorldLock#generation}): the log is read anew.
+ *       over time), the change that sees it writes a compacted log beside it and renames it into
+ *       place. That is housekeeping: when it fails, the change is made all the same.
+ *   <li>The file is read and written through {@link RandomAccessFile}, which an interrupted thread
+ *       does not close, unlike a {@code FileChannel}: one thread's interrupt must not take the
+ *       world away from every other thread of the JVM.
  *   <li>Like the files before it, the log is not synced: the sim must survive its callers being
  *       killed, not its machine losing power.
  * </ul>
@@ -56,15 +59,17 @@ final class WorldLog {
   private volatile WorldLock lock;
   private volatile boolean legacyChecked;
 
-  // guarded by this: the open worlds using this log, the file the model was read from, how far,
-  // and the model
+  // guarded by this: the open worlds using this log; the file the model was read from (its key,
+  // a handle to read it and, once a change was made, one to write it); how far it was read; the
+  // model; and from which size a failed compaction is tried again
   private int users;
-  private FileChannel channel;
-  private boolean writable;
+  private Object fileKey;
+  private RandomAccessFile reader;
+  private RandomAccessFile writer;
   private long applied;
   private long appliedLines;
-  private long lockGeneration;
   private WorldModel model = new WorldModel();
+  private long compactFrom = COMPACT_FROM;
 
   private WorldLog(Path dir) {
     this.dir = dir;
@@ -88,11 +93,7 @@ final class WorldLog {
   synchronized void release() {
     if (--users <= 0) {
       users = 0;
-      try {
-        forget();
-      } catch (IOException e) {
-        // closing a channel opened for reading and writing positioned lines: nothing to lose
-      }
+      forget();
     }
   }
 
@@ -127,76 +128,78 @@ final class WorldLog {
       Files.createDirectories(dir); // once: the world lock keeps its file open from then on
     }
     migrateLegacy();
-    WorldLock worldLock = lock();
-    return worldLock.hold(
-        () -> {
-          synchronized (this) {
-            if (channel != null && lockGeneration != worldLock.generation()) {
-              forget(); // the directory was replaced since the log was opened
-            }
-            if (channel != null && !writable) {
-              forget(); // opened by a reader that could not write: open it again to write
-            }
-            catchUp(true);
-            Changed<T> changed = change.apply(model);
-            for (WorldRecord record : changed.records()) {
-              append(record);
-            }
-            if (applied > COMPACT_FROM && applied > 2 * model.liveBytes()) {
-              compact();
-            }
-            return changed.result();
-          }
-        });
+    return lock()
+        .hold(
+            () -> {
+              synchronized (this) {
+                catchUp(true);
+                Changed<T> changed = change.apply(model);
+                for (WorldRecord record : changed.records()) {
+                  append(record);
+                }
+                if (applied > compactFrom && applied > 2 * model.liveBytes()) {
+                  compact();
+                }
+                return changed.result();
+              }
+            });
   }
 
   /**
-   * Applies the lines appended since the last call. Under the world lock ({@code locked}) the log
-   * is created when missing, and a last line without its newline is cut: no writer is running, so
-   * it was left by one that was killed.
+   * Applies the lines appended since the last call, after checking by the log's name that it is
+   * still the file read so far. Under the world lock ({@code locked}) the log is created when
+   * missing, and a last line without its newline is cut: no writer is running, so it was left by
+   * one that was killed.
    */
   private void catchUp(boolean locked) throws IOException {
-    int seals = 0;
-    while (true) {
-      if (channel == null && !open(locked)) {
-        return; // no log yet: an empty world
+    BasicFileAttributes now = attributes();
+    if (now == null) {
+      forget(); // no log (any more): an empty world, or a new one
+      if (!locked) {
+        return;
       }
-      long size = channel.size();
-      if (size < applied) {
-        forget(); // shorter than what was read: replaced behind our back, read it again
-        continue;
-      }
-      if (size > applied) {
-        boolean sealed = applyFrom(size);
-        if (sealed) {
-          // compacted by another process, which renamed the new log into place first
-          if (++seals > 3) {
-            throw new IOException("the log " + file + " was compacted again and again while read");
-          }
-          forget();
-          continue;
-        }
-        if (locked && channel.size() > applied) {
-          channel.truncate(applied);
-        }
-      }
-      return;
+      writer().setLength(0); // creates it
+      now = Objects.requireNonNull(attributes(), "the log vanished while it was created");
+    }
+    if (!now.fileKey().equals(fileKey) || now.size() < applied) {
+      forget(); // another file than the one read so far, or cut shorter: read it from the start
+      fileKey = now.fileKey();
+    }
+    long size = now.size();
+    if (size > applied) {
+      applyFrom(size);
+    }
+    if (locked && size > applied) {
+      writer().setLength(applied);
     }
   }
 
-  /** Applies the whole lines between {@code applied} and {@code size}; true when sealed. */
-  private boolean applyFrom(long size) throws IOException {
+  private BasicFileAttributes attributes() throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Applies the whole lines between {@code applied} and {@code size}. */
+  private void applyFrom(long size) throws IOException {
     if (size - applied > Integer.MAX_VALUE - 16) {
       throw new IOException("the log " + file + " is too large to read (" + size + " bytes)");
     }
-    ByteBuffer buffer = ByteBuffer.allocate((int) (size - applied));
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer, applied + buffer.position()) < 0) {
-        break; // shorter than it was a moment ago: what was read is all there is
-      }
+    if (reader == null) {
+      reader = new RandomAccessFile(file.toFile(), "r");
     }
-    byte[] bytes = buffer.array();
-    int end = buffer.position();
+    byte[] bytes = new byte[(int) (size - applied)];
+    reader.seek(applied);
+    int end = 0;
+    while (end < bytes.length) {
+      int read = reader.read(bytes, end, bytes.length - end);
+      if (read < 0) {
+        break; // shorter than a moment ago: what was read is all there is
+      }
+      end += read;
+    }
     int start = 0;
     for (int i = 0; i < end; i++) {
       if (bytes[i] != '\n') {
@@ -204,57 +207,43 @@ final class WorldLog {
       }
       long number = appliedLines + 1;
       if (i > start) {
-        WorldRecord record = WorldCodec.record(bytes, start, i - start, file + ", line " + number);
-        if (record instanceof WorldRecord.Sealed) {
-          return true;
-        }
-        model.apply(record, i - start + 1);
+        model.apply(
+            WorldCodec.record(bytes, start, i - start, file + ", line " + number), i - start + 1);
       }
       appliedLines = number;
       applied += i + 1 - start;
       start = i + 1;
     }
-    return false;
   }
 
-  private boolean open(boolean create) throws IOException {
-    if (!create && !WorldFiles.exists(file)) {
-      return false;
+  private RandomAccessFile writer() throws IOException {
+    if (writer == null) {
+      writer = new RandomAccessFile(file.toFile(), "rw");
     }
-    try {
-      channel =
-          create
-              ? FileChannel.open(
-                  file,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.READ,
-                  StandardOpenOption.WRITE)
-              : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      writable = true;
-    } catch (AccessDeniedException e) {
-      if (create) {
-        throw e;
-      }
-      channel = FileChannel.open(file, StandardOpenOption.READ); // a world this user may only read
-      writable = false;
-    } catch (NoSuchFileException e) {
-      return false;
-    }
-    WorldLock opened = lock;
-    lockGeneration = opened == null ? -1 : opened.generation();
-    return true;
+    return writer;
   }
 
   /** Drops the file and what was read from it: the next call reads the log from the start. */
-  private void forget() throws IOException {
-    if (channel != null) {
-      FileChannel closing = channel;
-      channel = null;
-      closing.close();
-    }
+  private void forget() {
+    closeQuietly(reader);
+    closeQuietly(writer);
+    reader = null;
+    writer = null;
+    fileKey = null;
     applied = 0;
     appliedLines = 0;
     model = new WorldModel();
+    compactFrom = COMPACT_FROM;
+  }
+
+  private static void closeQuietly(RandomAccessFile handle) {
+    if (handle != null) {
+      try {
+        handle.close();
+      } catch (IOException e) {
+        // a handle read or written with positioned calls only: nothing buffered to lose
+      }
+    }
   }
 
   /**
@@ -262,22 +251,24 @@ final class WorldLog {
    */
   private void append(WorldRecord record) throws IOException {
     byte[] line = WorldCodec.line(record);
-    ByteBuffer buffer = ByteBuffer.allocate(line.length + 1);
-    buffer.put(line).put((byte) '\n').flip();
-    long at = applied;
-    while (buffer.hasRemaining()) {
-      at += channel.write(buffer, at);
-    }
-    model.apply(record, line.length + 1);
-    applied = at;
+    byte[] terminated = new byte[line.length + 1];
+    System.arraycopy(line, 0, terminated, 0, line.length);
+    terminated[line.length] = '\n';
+    RandomAccessFile out = writer();
+    out.seek(applied);
+    out.write(terminated);
+    model.apply(record, terminated.length);
+    applied += terminated.length;
     appliedLines++;
   }
 
   /**
-   * Rewrites the log with one line per VM (after the next id, the down flag and the kept disks),
-   * renames it into place, then seals the old one for readers still in it.
+   * Rewrites the log with one line per VM (after the next id, the down flag and the kept disks) and
+   * renames it into place; others see the new file at their next call. Best effort: should it fail
+   * (a full disk), the change that triggered it is made already, and it is tried again once the log
+   * has grown by as much again.
    */
-  private void compact() throws IOException {
+  private void compact() {
     List<WorldRecord> records = new ArrayList<>();
     records.add(new WorldRecord.Status(model.nextIdNumber(), model.down()));
     if (!model.keptDisks().isEmpty()) {
@@ -286,14 +277,13 @@ final class WorldLog {
     for (SimVm vm : model.list()) {
       records.add(new WorldRecord.Put(vm));
     }
-    WorldFiles.replace(file, WorldCodec.lines(records));
-    ByteBuffer seal = ByteBuffer.wrap(WorldCodec.sealedLine());
-    long at = applied;
-    while (seal.hasRemaining()) {
-      at += channel.write(seal, at);
+    try {
+      WorldFiles.replace(file, WorldCodec.lines(records));
+    } catch (IOException | RuntimeException e) {
+      compactFrom = applied + COMPACT_FROM;
+      return;
     }
-    forget();
-    catchUp(true);
+    forget(); // the next call reads the compacted log
   }
 
   /**

@@ -67,7 +67,7 @@ final class WorldModel {
   }
 
   /** {@return the number of a sim id, 0 for an id of another shape or beyond any count} */
-  private static long number(String id) {
+  static long number(String id) {
     if (!WorldFiles.isVmId(id) || id.length() > 21) {
       return 0;
     }

@@ -32,10 +32,4 @@ sealed interface WorldRecord {
       disks = List.copyOf(disks);
     }
   }
-
-  /**
-   * The last line of a log replaced by a compacted one: a reader that reaches it opens the file
-   * again by its name.
-   */
-  record Sealed() implements WorldRecord {}
 }

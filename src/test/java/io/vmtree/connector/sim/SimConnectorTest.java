@@ -59,6 +59,18 @@ class SimConnectorTest {
     return SimWorld.at(dir.resolve("sim/sim1"));
   }
 
+  /**
+   * {@return the world through a symbolic link}: read on its own, as another process would, where
+   * {@link #world()} shares what the sessions of this JVM have read
+   */
+  SimWorld otherProcessView() throws Exception {
+    Path link = dir.resolve("sim1-link");
+    if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(link, Files.createDirectories(dir.resolve("sim/sim1")));
+    }
+    return SimWorld.at(link);
+  }
+
   static VmSpec spec(String fullName) {
     String[] segments = fullName.substring(1).split("/");
     return new VmSpec(
@@ -295,14 +307,15 @@ class SimConnectorTest {
   }
 
   @Test
-  void aSessionSeesTheSimGoDownAndUpAgainFromAnotherWorldHandle() {
+  void aSessionSeesTheSimGoDownAndUpAgainFromAnotherWorldHandle() throws Exception {
     try (HypervisorSession session = connect()) {
       session.list(); // reads the world once: later calls must see what was appended since
+      SimWorld other = otherProcessView();
       for (int round = 0; round < 3; round++) {
-        world().setDown(true);
+        other.setDown(true);
         assertEquals(
             Kind.UNREACHABLE, assertThrows(ConnectorException.class, session::list).kind());
-        world().setDown(false);
+        other.setDown(false);
         assertEquals(0, session.list().size());
       }
     }

@@ -70,16 +70,11 @@ class WorldCodecTest {
             new WorldRecord.Deleted("vm-000008", List.of("vm-000008-disk0", "vm-000008-disk1")),
             new WorldRecord.Status(1, false),
             new WorldRecord.Status(1_000_000_000_000L, true),
-            new WorldRecord.KeptDisks(List.of("vm-000002-disk0")),
-            new WorldRecord.Sealed());
+            new WorldRecord.KeptDisks(List.of("vm-000002-disk0")));
     for (WorldRecord record : records) {
       byte[] line = WorldCodec.line(record);
       assertEquals(record.toString(), read(line).toString(), new String(line));
     }
-    assertArrayEquals(
-        (new String(WorldCodec.line(new WorldRecord.Sealed()), StandardCharsets.UTF_8) + "\n")
-            .getBytes(StandardCharsets.UTF_8),
-        WorldCodec.sealedLine());
   }
 
   @Test

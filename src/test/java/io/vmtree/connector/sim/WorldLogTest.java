@@ -40,12 +40,14 @@ class WorldLogTest {
   }
 
   @Test
-  void aLogThatOutgrowsItsWorldIsCompactedAndAnotherReaderFollowsIt() throws Exception {
+  void aLogThatOutgrowsItsWorldIsCompactedAndAnotherProcessFollowsIt() throws Exception {
     Files.createDirectories(world());
     SimWorld writer = SimWorld.at(world());
-    SimWorld reader = otherView();
+    SimWorld other = otherView();
     String id = writer.create(vm("/lab/web1")).id();
-    assertEquals(1, reader.list().size()); // the reader has the log open from here on
+    String gone = writer.create(vm("/lab/web2")).id();
+    assertEquals(2, other.list().size()); // the other view has read the log from here on
+    writer.delete(gone, false); // the highest id: the compacted log must still know it was used
 
     // every change appends the whole VM again: 5,000 changes of one VM outgrow 1 MiB
     for (int i = 0; i < 5_000; i++) {
@@ -55,11 +57,45 @@ class WorldLogTest {
 
     long size = Files.size(world().resolve(WorldLog.FILE));
     assertTrue(size < 600_000, "compacted, at most half of its 1.3 MB left: " + size);
-    assertEquals("4999", reader.get(id).orElseThrow().tags().get("round"));
-    assertEquals("4999", writer.get(id).orElseThrow().tags().get("round"));
-    assertEquals("vm-000002", reader.create(vm("/lab/web2")).id(), "ids go on after compaction");
+    // a change first: made on the compacted log, not appended to the file read so far
+    assertEquals("vm-000003", other.create(vm("/lab/web3")).id(), "ids are never used twice");
+    assertEquals("4999", other.get(id).orElseThrow().tags().get("round"));
     assertEquals(2, writer.list().size());
     assertEquals(id, writer.create(vm("/lab/web1")).id(), "markers survive compaction");
+    assertEquals(2, other.list().size());
+  }
+
+  @Test
+  void aWorldRemovedAndMadeAgainBehindAProcessIsSeenAsNew() throws Exception {
+    Files.createDirectories(world());
+    SimWorld world = SimWorld.at(world());
+    world.create(vm("/lab/web1"));
+    world.create(vm("/lab/web2"));
+    try (var files = Files.list(world())) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+
+    assertEquals(List.of(), world.list());
+    assertEquals("vm-000001", world.create(vm("/lab/web3")).id());
+    assertEquals(1, otherView().list().size());
+  }
+
+  @Test
+  void anInterruptedCallerDoesNotTakeTheWorldAwayFromOthers() throws Exception {
+    Files.createDirectories(world());
+    SimWorld world = SimWorld.at(world());
+    world.create(vm("/lab/web1"));
+    Thread.currentThread().interrupt();
+    try {
+      assertEquals(1, world.list().size());
+      assertTrue(world.get("vm-000001").isPresent());
+    } finally {
+      assertTrue(Thread.interrupted(), "the interrupt is left for its owner");
+    }
+    assertEquals("vm-000002", world.create(vm("/lab/web2")).id());
+    assertEquals(2, world.list().size());
   }
 
   @Test
@@ -111,14 +147,15 @@ class WorldLogTest {
               .formatted(id, id, id, id));
     }
     Files.writeString(world().resolve("kept-disks/vm-000002-disk0.json"), "{}");
+    Files.writeString(world().resolve("kept-disks/vm-000007-disk0.json"), "{}");
 
     SimWorld world = SimWorld.at(world());
 
     assertEquals(List.of("vm-000001", "vm-000003"), world.list().stream().map(SimVm::id).toList());
     assertEquals(Map.of("env", "lab"), world.get("vm-000003").orElseThrow().tags());
-    assertEquals(List.of("vm-000002-disk0"), world.keptDisks());
+    assertEquals(List.of("vm-000002-disk0", "vm-000007-disk0"), world.keptDisks());
     assertEquals("vm-000003", world.create(vm("/lab/web-vm-000003")).id(), "markers carried over");
-    assertEquals("vm-000005", world.create(vm("/lab/web9")).id(), "ids go on after next_id");
+    assertEquals("vm-000008", world.create(vm("/lab/web9")).id(), "after every id ever used");
     assertTrue(Files.isRegularFile(world().resolve(WorldLog.FILE)));
     for (String old : List.of("world.json", "vms", "markers", "kept-disks")) {
       assertFalse(Files.exists(world().resolve(old)), old + " removed");
