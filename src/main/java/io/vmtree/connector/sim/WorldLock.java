@@ -50,11 +50,18 @@ final class WorldLock {
     }
     inJvm.lock();
     try {
-      if (channel == null || !channel.isOpen() || !Objects.equals(openedKey, fileKey())) {
+      while (true) {
+        if (channel == null || !channel.isOpen()) {
+          reopen();
+        }
+        try (FileLock ignored = channel.lock()) {
+          // checked once locked, not before: a file replaced in between would be locked here
+          // while another process locks its successor, and neither would exclude the other
+          if (Objects.equals(openedKey, fileKey())) {
+            return step.run();
+          }
+        }
         reopen();
-      }
-      try (FileLock ignored = channel.lock()) {
-        return step.run();
       }
     } finally {
       inJvm.unlock();
