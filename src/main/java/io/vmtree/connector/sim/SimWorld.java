@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -104,26 +105,15 @@ public final class SimWorld implements AutoCloseable {
 
   /** {@return the VM after {@code change}, or empty when there is no VM {@code id}} */
   public Optional<SimVm> update(String id, UnaryOperator<SimVm> change) {
-    if (!WorldFiles.isVmId(id) || !exists()) {
-      return Optional.empty();
-    }
-    return io(
+    return changeExisting(
         "update " + id + " in",
-        () ->
-            log.write(
-                model -> {
-                  Optional<SimVm> old = model.get(id);
-                  if (old.isEmpty()) {
-                    return new WorldLog.Changed<>(Optional.<SimVm>empty(), List.of());
-                  }
-                  SimVm before = old.get();
-                  SimVm changed = change.apply(before).withIdentity(before.id(), before.disks());
-                  if (changed.equals(before)) {
-                    return new WorldLog.Changed<>(old, List.of());
-                  }
-                  return new WorldLog.Changed<>(
-                      Optional.of(changed), List.of(new WorldRecord.Put(changed)));
-                }));
+        id,
+        before -> {
+          SimVm changed = change.apply(before).withIdentity(before.id(), before.disks());
+          return changed.equals(before)
+              ? new WorldLog.Changed<>(Optional.of(before), List.of())
+              : new WorldLog.Changed<>(Optional.of(changed), List.of(new WorldRecord.Put(changed)));
+        });
   }
 
   /**
@@ -132,21 +122,33 @@ public final class SimWorld implements AutoCloseable {
    * @param keepDisks keep its disks: they move to {@link #keptDisks()}
    */
   public Optional<SimVm> delete(String id, boolean keepDisks) {
+    return changeExisting(
+        "delete " + id + " from",
+        id,
+        before ->
+            new WorldLog.Changed<>(
+                Optional.of(before),
+                List.of(new WorldRecord.Deleted(id, keepDisks ? before.disks() : List.of()))));
+  }
+
+  /**
+   * {@return what {@code change} makes of the VM {@code id}, or empty when there is none}; a world
+   * that does not exist is not made for it
+   */
+  private Optional<SimVm> changeExisting(
+      String verb, String id, Function<SimVm, WorldLog.Changed<Optional<SimVm>>> change) {
     if (!WorldFiles.isVmId(id) || !exists()) {
       return Optional.empty();
     }
     return io(
-        "delete " + id + " from",
+        verb,
         () ->
             log.write(
-                model -> {
-                  Optional<SimVm> old = model.get(id);
-                  if (old.isEmpty()) {
-                    return new WorldLog.Changed<>(old, List.of());
-                  }
-                  List<String> kept = keepDisks ? old.get().disks() : List.of();
-                  return new WorldLog.Changed<>(old, List.of(new WorldRecord.Deleted(id, kept)));
-                }));
+                model ->
+                    model
+                        .get(id)
+                        .map(change)
+                        .orElseGet(() -> new WorldLog.Changed<>(Optional.empty(), List.of()))));
   }
 
   /** {@return the ids of the disks kept by deletes, sorted} */
