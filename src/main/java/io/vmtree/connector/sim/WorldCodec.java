@@ -61,6 +61,8 @@ final class WorldCodec {
       g.writeBoolean(status.down());
     } else if (record instanceof WorldRecord.KeptDisks kept) {
       strings(g, "kept_disks", kept.disks());
+    } else {
+      throw new IllegalArgumentException("no line for " + record);
     }
     g.writeEndObject();
   }

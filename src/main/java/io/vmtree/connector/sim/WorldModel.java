@@ -56,6 +56,8 @@ final class WorldModel {
     } else if (record instanceof WorldRecord.Status status) {
       nextId = Math.max(nextId, status.nextId());
       down = status.down();
+    } else {
+      throw new IllegalArgumentException("no rule for " + record);
     }
   }
 
