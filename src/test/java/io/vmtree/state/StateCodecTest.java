@@ -62,6 +62,33 @@ class StateCodecTest {
   }
 
   @Test
+  void metaAndFoldersAreTheBytesDatabindWritesAndReadBack() {
+    Random random = new Random(11);
+    for (int i = 0; i < 100; i++) {
+      StateCodec.Meta meta =
+          new StateCodec.Meta(
+              i % 7 == 0 ? "l\u00e9n\"e\\age\n" + i : java.util.UUID.randomUUID().toString(),
+              random.nextInt(5) == 0 ? Long.MAX_VALUE : random.nextInt(1_000_000),
+              1 + random.nextInt(1_000_000));
+      byte[] written = StateCodec.encodeMeta(meta);
+      assertEquals(
+          new String(StateCodec.encodeMetaByBinding(meta), UTF_8), new String(written, UTF_8));
+      assertEquals(meta, StateCodec.decodeMeta(Path.of("meta.json"), written));
+
+      List<TreePath> folders = new java.util.ArrayList<>();
+      for (int k = random.nextInt(6); k > 0; k--) {
+        folders.add(TreePath.of("/f" + random.nextInt(50) + (k % 2 == 0 ? "/sub-" + k : "")));
+      }
+      byte[] file = StateCodec.encodeFolders(folders);
+      assertEquals(
+          new String(StateCodec.encodeFoldersByBinding(folders), UTF_8), new String(file, UTF_8));
+      assertEquals(
+          new java.util.TreeSet<>(folders),
+          StateCodec.decodeFolders(Path.of("folders.json"), file));
+    }
+  }
+
+  @Test
   void descriptorFilesAndLogLinesAreTheBytesDatabindWritesAndReadBack() {
     Random random = new Random(7);
     for (int i = 0; i < 300; i++) {
