@@ -68,12 +68,21 @@ final class WorldLock {
     }
   }
 
-  /** A lock file deleted or replaced since it was opened would no longer exclude anyone. */
+  /**
+   * A lock file deleted or replaced since it was opened would no longer exclude anyone. A world
+   * whose directory was removed behind a running process (a long-lived service) is made again, as a
+   * new process would make it.
+   */
   private void reopen() throws IOException {
     if (channel != null) {
       channel.close();
     }
-    channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException directoryGone) {
+      Files.createDirectories(lockFile.getParent());
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
     openedKey = fileKey();
   }
 

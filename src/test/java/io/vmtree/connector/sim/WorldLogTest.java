@@ -83,6 +83,24 @@ class WorldLogTest {
   }
 
   @Test
+  void aWorldWhoseDirectoryWasRemovedBehindAProcessIsMadeAgainByItsNextChange() throws Exception {
+    Files.createDirectories(world());
+    SimWorld world = SimWorld.at(world());
+    world.create(vm("/lab/web1"));
+    try (var files = Files.list(world())) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(world());
+
+    assertEquals(List.of(), world.list());
+    assertFalse(world.exists());
+    assertEquals("vm-000001", world.create(vm("/lab/web2")).id());
+    assertEquals(List.of("web2"), otherView().list().stream().map(SimVm::name).toList());
+  }
+
+  @Test
   void anInterruptedCallerDoesNotTakeTheWorldAwayFromOthers() throws Exception {
     Files.createDirectories(world());
     SimWorld world = SimWorld.at(world());
