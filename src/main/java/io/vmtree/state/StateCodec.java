@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.TokenStreamLocation;
@@ -142,7 +143,7 @@ final class StateCodec {
   }
 
   /** {@return a state file: an object whose fields {@code fields} writes, indented, newline} */
-  private static byte[] fileOf(java.util.function.Consumer<JsonGenerator> fields) {
+  private static byte[] fileOf(Consumer<JsonGenerator> fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = FILE_WRITER.createGenerator(out)) {
       g.writeStartObject();

@@ -39,7 +39,7 @@ final class LegacyWorld {
         vms.add(WorldCodec.vm(json, file));
       }
     }
-    vms.sort(Comparator.comparing((SimVm vm) -> vm.id().length()).thenComparing(SimVm::id));
+    vms.sort(WorldModel.BY_ID);
     List<String> kept = new ArrayList<>();
     for (Path file : files(dir.resolve("kept-disks"), "[!.]*.json")) {
       String name = file.getFileName().toString();

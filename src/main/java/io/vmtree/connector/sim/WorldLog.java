@@ -160,6 +160,7 @@ final class WorldLog {
       }
       writer().setLength(0); // creates it
       now = Objects.requireNonNull(attributes(), "the log vanished while it was created");
+      fileKey = now.fileKey(); // the file just made, empty: nothing to read again
     }
     if (!now.fileKey().equals(fileKey) || now.size() < applied) {
       forget(); // another file than the one read so far, or cut shorter: read it from the start

@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * disks, the next id and whether it is down. Not thread-safe: {@link WorldLog} guards it.
  */
 final class WorldModel {
-  private static final Comparator<SimVm> BY_ID =
+  /** VMs by id: shorter ids first, so {@code vm-999999} comes before {@code vm-1000000}. */
+  static final Comparator<SimVm> BY_ID =
       Comparator.comparing((SimVm vm) -> vm.id().length()).thenComparing(SimVm::id);
 
   private final Map<String, SimVm> vms = new HashMap<>();

@@ -25,6 +25,20 @@ class WorldLogTest {
     return dir.resolve("world");
   }
 
+  /** {@return a world in a new, empty directory} */
+  private SimWorld newWorld() throws Exception {
+    return SimWorld.at(Files.createDirectories(world()));
+  }
+
+  /** Removes the world's files behind the back of whoever has it open. */
+  private void removeWorldFiles() throws Exception {
+    try (var files = Files.list(world())) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
   private SimWorld otherView() throws Exception {
     Path link = dir.resolve("link");
     if (!Files.exists(link)) {
@@ -41,8 +55,7 @@ class WorldLogTest {
 
   @Test
   void aLogThatOutgrowsItsWorldIsCompactedAndAnotherProcessFollowsIt() throws Exception {
-    Files.createDirectories(world());
-    SimWorld writer = SimWorld.at(world());
+    SimWorld writer = newWorld();
     SimWorld other = otherView();
     String id = writer.create(vm("/lab/web1")).id();
     String gone = writer.create(vm("/lab/web2")).id();
@@ -67,15 +80,10 @@ class WorldLogTest {
 
   @Test
   void aWorldRemovedAndMadeAgainBehindAProcessIsSeenAsNew() throws Exception {
-    Files.createDirectories(world());
-    SimWorld world = SimWorld.at(world());
+    SimWorld world = newWorld();
     world.create(vm("/lab/web1"));
     world.create(vm("/lab/web2"));
-    try (var files = Files.list(world())) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
+    removeWorldFiles();
 
     assertEquals(List.of(), world.list());
     assertEquals("vm-000001", world.create(vm("/lab/web3")).id());
@@ -84,14 +92,9 @@ class WorldLogTest {
 
   @Test
   void aWorldWhoseDirectoryWasRemovedBehindAProcessIsMadeAgainByItsNextChange() throws Exception {
-    Files.createDirectories(world());
-    SimWorld world = SimWorld.at(world());
+    SimWorld world = newWorld();
     world.create(vm("/lab/web1"));
-    try (var files = Files.list(world())) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
+    removeWorldFiles();
     Files.delete(world());
 
     assertEquals(List.of(), world.list());
@@ -102,8 +105,7 @@ class WorldLogTest {
 
   @Test
   void anInterruptedCallerDoesNotTakeTheWorldAwayFromOthers() throws Exception {
-    Files.createDirectories(world());
-    SimWorld world = SimWorld.at(world());
+    SimWorld world = newWorld();
     world.create(vm("/lab/web1"));
     Thread.currentThread().interrupt();
     try {
@@ -118,8 +120,7 @@ class WorldLogTest {
 
   @Test
   void aLineLeftHalfWrittenIsSkippedByReadersAndCutByTheNextChange() throws Exception {
-    Files.createDirectories(world());
-    SimWorld writer = SimWorld.at(world());
+    SimWorld writer = newWorld();
     writer.create(vm("/lab/web1"));
     Path log = world().resolve(WorldLog.FILE);
     // what a writer killed in the middle of its line leaves
@@ -183,8 +184,7 @@ class WorldLogTest {
 
   @Test
   void aWorldGoesDownAndUpForEveryReader() throws Exception {
-    Files.createDirectories(world());
-    SimWorld one = SimWorld.at(world());
+    SimWorld one = newWorld();
     SimWorld other = otherView();
     assertFalse(other.isDown());
     one.setDown(true);
