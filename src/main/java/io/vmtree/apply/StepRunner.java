@@ -199,18 +199,21 @@ final class StepRunner {
     markPending(before, op, Map.of());
     DeleteResult deleted = delete(change, before);
     Map<String, Object> result = deleteResult(change, before, deleted);
+    // a descriptor still in the tree (target: provisioned) is recorded as the tree has it now,
+    // as every other step records it; a removed one keeps what it last had, until deprovision
+    Desired desired = change.desired();
     save(
         new DescriptorState(
             before.fullName(),
             Status.PROVISIONED,
             null,
             null,
-            before.localDefinition(),
+            desired == null ? before.localDefinition() : desired.localDefinition(),
             null,
             null,
             last(op, "succeeded", result),
-            before.lifecycle(),
-            before.dependsOn(),
+            desired == null ? before.lifecycle() : desired.lifecycle(),
+            desired == null ? before.dependsOn() : desired.dependsOn(),
             null));
     return result;
   }

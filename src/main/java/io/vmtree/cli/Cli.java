@@ -4,6 +4,7 @@ import io.vmtree.connector.ConnectorException;
 import io.vmtree.engine.Engine;
 import io.vmtree.engine.EngineException;
 import io.vmtree.model.ModelException;
+import io.vmtree.ops.JournalException;
 import io.vmtree.report.DiagnosticsRenderer;
 import io.vmtree.report.Style;
 import io.vmtree.state.LockInfo;
@@ -137,6 +138,7 @@ public final class Cli {
         terminal.err().println(lockHint(locked.holder()));
       } else if (e instanceof ModelException
           || e instanceof StateException
+          || e instanceof JournalException
           || e instanceof ConnectorException) {
         terminal.err().println(style.error("error: ") + e.getMessage());
       } else {

@@ -2,6 +2,7 @@ package io.vmtree.cli;
 
 import io.vmtree.engine.Engine;
 import io.vmtree.engine.PlanRun;
+import io.vmtree.ops.LineLog;
 import io.vmtree.plan.Plan;
 import io.vmtree.plan.PlanFile;
 import io.vmtree.plan.PlanOptions;
@@ -92,7 +93,12 @@ final class PlanCommand extends EngineCommand {
       PlanRenderer.text(plan, terminal.out(), style);
     }
     if (out != null) {
-      PlanFile.write(out, plan);
+      try {
+        PlanFile.write(out, plan);
+      } catch (IOException e) {
+        throw new CliException(
+            ExitCodes.ERROR, "cannot save the plan to " + out + ": " + LineLog.reason(e));
+      }
       if (!json && !markdown) {
         terminal.out().println("Saved the plan to " + out + "; apply it with: vmtree apply " + out);
         terminal.out().flush();

@@ -24,7 +24,7 @@ final class TargetOptions {
 
   /** {@return the plan options these flags ask for} */
   PlanOptions options() {
-    return new PlanOptions(paths("--target", targets), paths("--replace", replace));
+    return new PlanOptions(paths("--target", targets), paths("--replace", replace), true);
   }
 
   /** {@return true when any flag was given} */

@@ -125,7 +125,9 @@ public final class Cascade {
         diagnostics.error(
             use.origin(),
             "unknown prototype \"" + name + "\" in use_prototype",
-            "known prototypes: " + known(MapMerge.names(chain, Definition::prototypes)));
+            deleted(name, MapMerge.deletedAt(chain, Definition::prototypes, name))
+                + "known prototypes: "
+                + known(MapMerge.names(chain, Definition::prototypes)));
         return;
       }
       Valued<Object> field = prototype.field("base_image");
@@ -171,7 +173,9 @@ public final class Cascade {
         diagnostics.error(
             useHypervisor.origin(),
             "unknown hypervisor \"" + name + "\" in use_hypervisor",
-            "known hypervisors: " + known(MapMerge.names(chain, Definition::hypervisors)));
+            deleted(name, MapMerge.deletedAt(chain, Definition::hypervisors, name))
+                + "known hypervisors: "
+                + known(MapMerge.names(chain, Definition::hypervisors)));
         return;
       }
       if (allow != null && !allow.names().contains(name)) {
@@ -291,6 +295,13 @@ public final class Cascade {
   }
 
   // "medium (_folder.yaml:8), small (_folder.yaml:4, lab/_folder.yaml:4)", or "none"
+  /** {@return "X is removed by FILE:LINE:COL (null); " when a level deleted it, else ""} */
+  private static String deleted(String name, Origin deletedAt) {
+    return deletedAt == null
+        ? ""
+        : "\"" + name + "\" is removed by " + deletedAt.describe() + " (null); ";
+  }
+
   private static String known(SortedMap<String, List<Origin>> names) {
     if (names.isEmpty()) {
       return "none";

@@ -63,6 +63,21 @@ final class MapMerge {
     return fields == null ? null : new Entry(name, fields, writtenAt);
   }
 
+  /**
+   * {@return where the entry {@code name} was last deleted ({@code name: null}) when nothing below
+   * wrote it again, or null}: why a name written above is unknown here
+   */
+  static Origin deletedAt(List<Definition> chain, EntryMap map, String name) {
+    Origin deleted = null;
+    for (Definition level : chain) {
+      Valued<Map<String, Valued<Object>>> written = map.apply(level).get(name);
+      if (written != null) {
+        deleted = written.isDelete() ? written.origin() : null;
+      }
+    }
+    return deleted;
+  }
+
   private static void mergeFields(
       Map<String, Valued<Object>> fields, Map<String, Valued<Object>> written) {
     for (Map.Entry<String, Valued<Object>> field : written.entrySet()) {

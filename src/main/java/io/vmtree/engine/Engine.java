@@ -159,6 +159,12 @@ public final class Engine {
     try (StateBackend.StateLock lock = state.lock(who);
         Hypervisors hypervisors = hypervisors(root, state)) {
       StateSnapshot snapshot = state.read();
+      Plan plan = request.saved();
+      if (plan != null) {
+        // before recovery, which raises the serial: a plan made after a crash already saw the
+        // interrupted operations resolved as recovery resolves them (Planner.see)
+        checkCurrent(plan, snapshot);
+      }
       int recovered = 0;
       if (Recovery.needed(snapshot, state)) {
         Diagnostics diagnostics = new Diagnostics();
@@ -172,9 +178,7 @@ public final class Engine {
         recovered = Recovery.resolve(snapshot, state, observed, clock);
         snapshot = state.read();
       }
-      Plan plan = request.saved();
       if (plan != null) {
-        checkCurrent(plan, snapshot);
         plan.changes().forEach(c -> registerChange(hypervisors, c));
       } else {
         validation.computed().values().forEach(c -> hypervisors.register(c.values()));
@@ -368,8 +372,8 @@ public final class Engine {
   private static Set<String> pendingHypervisors(StateSnapshot snapshot) {
     Set<String> names = new TreeSet<>();
     for (DescriptorState d : snapshot.descriptors().values()) {
-      if (d.pending() != null && Recovery.hypervisorOf(d) != null) {
-        names.add(Recovery.hypervisorOf(d));
+      if (d.pending() != null && d.hypervisorToLookOn() != null) {
+        names.add(d.hypervisorToLookOn());
       }
     }
     return names;

@@ -54,7 +54,7 @@ final class Recovery {
   private static int resolve(
       DescriptorState d, StateBackend state, Map<String, Observation> observed, Clock clock) {
     LastOperation pending = d.pending();
-    String hypervisor = hypervisorOf(d);
+    String hypervisor = d.hypervisorToLookOn();
     Observation observation = hypervisor == null ? null : observed.get(hypervisor);
     if (!(observation instanceof Observation.Listed listed)) {
       String why =
@@ -100,23 +100,9 @@ final class Recovery {
     return 1;
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> configOf(DescriptorState d) {
-    Object config = d.pending().result().get("config");
-    return config instanceof Map<?, ?> map && !map.isEmpty()
-        ? (Map<String, Object>) map
-        : d.deployedConfig();
-  }
-
-  static String hypervisorOf(DescriptorState d) {
-    if (d.hypervisor() != null) {
-      return d.hypervisor();
-    }
-    if (d.pending() != null && d.pending().result().get("config") instanceof Map<?, ?> config) {
-      Object name = config.get("use_hypervisor");
-      return name == null ? null : name.toString();
-    }
-    return null;
+    Map<String, Object> pending = d.pendingConfig();
+    return pending != null ? pending : d.deployedConfig();
   }
 
   private static DescriptorState with(

@@ -48,14 +48,29 @@ public final class PlanFile {
     content.put("format_version", FORMAT_VERSION);
     content.put("plan", plan);
     byte[] bytes = MAPPER.writeValueAsBytes(content);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      channel.write(java.nio.ByteBuffer.wrap(bytes));
-      channel.force(true);
+    if (Files.isDirectory(file)) {
+      throw new IOException("it is a directory");
     }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // the directory must exist, as for any file a command is told to write: a typo in it should
+    // not make directories elsewhere
+    Path dir = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("no such directory: " + dir);
+    }
+    Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      // a plan left half-saved next to the target would be read by nobody and hold a whole plan
+      Files.deleteIfExists(temp);
+    }
   }
 
   /**

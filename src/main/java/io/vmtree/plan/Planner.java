@@ -37,6 +37,8 @@ public final class Planner {
   private final List<Drift> drift = new ArrayList<>();
   // (hypervisor, vm id) -> a descriptor of the tree holding it; built on first need
   private Map<String, String> vmOwners;
+  // the paths the plan is cut to (targets and what they depend on); null without targets
+  private Set<TreePath> wanted;
 
   private Planner(
       DesiredTree tree,
@@ -80,6 +82,10 @@ public final class Planner {
     Map<TreePath, MovedEntry> movedTo = movesToApply();
     Set<TreePath> claimed = new HashSet<>();
     checkReplaceOptions();
+    if (!options.targets().isEmpty()) {
+      checkTargetOptions();
+      wanted = wantedPaths();
+    }
     for (DescriptorConfig descriptor : tree.descriptors().values()) {
       MovedEntry move = movedTo.get(descriptor.path());
       DescriptorState previous = state.descriptors().get(descriptor.path());
@@ -117,6 +123,24 @@ public final class Planner {
       DescriptorState previous = state.descriptors().get(path);
       if (previous == null || previous.status() == Status.PROVISIONED) {
         diagnostics.error(null, "--replace " + path + ": no deployed VM at that path");
+      }
+    }
+  }
+
+  private void checkTargetOptions() {
+    if (!options.targetsNamed()) {
+      return;
+    }
+    for (TreePath target : options.targets()) {
+      boolean named =
+          tree.folders().keySet().stream().anyMatch(target::contains)
+              || tree.descriptors().keySet().stream().anyMatch(target::contains)
+              || state.folders().stream().anyMatch(target::contains)
+              || state.descriptors().keySet().stream().anyMatch(target::contains);
+      if (!named) {
+        diagnostics.error(
+            null,
+            "--target " + target + ": no folder or descriptor there, in the tree or the state");
       }
     }
   }
@@ -200,10 +224,19 @@ public final class Planner {
       DescriptorState previous, Desired desired, DescriptorConfig config) {
     String origin = config.origin().describe();
     List<Reason> reasons = new ArrayList<>();
-    if (!previous.lifecycle().equals(desired.lifecycle())) {
-      reasons.add(
-          new Reason("lifecycle", previous.lifecycle(), desired.lifecycle(), origin, "state only"));
-    }
+    // one reason per field that differs, named as in the file: lifecycle.keep_disks
+    Map<String, Object> before = previous.lifecycle().fields();
+    desired
+        .lifecycle()
+        .fields()
+        .forEach(
+            (field, after) -> {
+              if (!Objects.equals(before.get(field), after)) {
+                reasons.add(
+                    new Reason(
+                        "lifecycle." + field, before.get(field), after, origin, "state only"));
+              }
+            });
     if (!previous.dependsOn().equals(desired.dependsOn())) {
       reasons.add(
           new Reason(
@@ -342,6 +375,9 @@ public final class Planner {
       Map<String, Object> deployed,
       boolean preventDestroy) {
     if (preventDestroy) {
+      if (wanted != null && !wanted.contains(path)) {
+        return; // not in this cut: --target elsewhere must not be blocked by it
+      }
       diagnostics.error(
           null,
           "cannot "
@@ -441,8 +477,9 @@ public final class Planner {
     Map<String, Object> deployed =
         previous.deployedConfig() == null ? Map.of() : previous.deployedConfig();
     boolean hasVm = previous.status() != Status.PROVISIONED;
-    Observation observation =
-        previous.hypervisor() == null ? null : observed.get(previous.hypervisor());
+    // a deploy interrupted before its outcome was saved has no hypervisor yet, only its intent
+    String hypervisor = previous.hypervisorToLookOn();
+    Observation observation = hypervisor == null ? null : observed.get(hypervisor);
     if (observation == null) {
       return new Seen(hasVm ? Status.DEPLOYED : Status.PROVISIONED, null, false, false, deployed);
     }
@@ -454,7 +491,7 @@ public final class Planner {
                 path,
                 DriftKind.UNREACHABLE,
                 List.of(),
-                previous.hypervisor(),
+                hypervisor,
                 previous.vmId(),
                 down.message()));
       }
@@ -463,12 +500,20 @@ public final class Planner {
     }
     LiveVm live = find((Observation.Listed) observation, previous);
     if (live == null) {
-      if (hasVm) {
+      // gone under an interrupted operation (an undeploy that got through): not drift; apply's
+      // recovery records it provisioned, as this plan sees it
+      if (hasVm && previous.pending() == null) {
         drift.add(
             new Drift(
                 path, DriftKind.MISSING, List.of(), previous.hypervisor(), previous.vmId(), null));
       }
       return new Seen(Status.PROVISIONED, null, hasVm, false, deployed);
+    }
+    if (previous.pending() != null && !live.id().equals(previous.vmId())) {
+      // created by an operation interrupted before its outcome was saved: apply's recovery adopts
+      // it with the config it was created from (engine.Recovery), and this plan sees it so
+      Map<String, Object> adopted = previous.pendingConfig();
+      return new Seen(Status.DEPLOYED, live, false, false, adopted != null ? adopted : deployed);
     }
     if (hasVm) {
       recordChangedDrift(previous, live, deployed, definition);
@@ -592,8 +637,7 @@ public final class Planner {
   private List<Change> targeted() {
     List<Change> all = new ArrayList<>(changes);
     all.addAll(folderChanges());
-    if (!options.targets().isEmpty()) {
-      Set<TreePath> wanted = wantedPaths();
+    if (wanted != null) {
       all.removeIf(change -> !isWanted(change, wanted));
     }
     all.sort(Planner::readingOrder);

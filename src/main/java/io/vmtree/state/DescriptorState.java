@@ -41,4 +41,30 @@ public record DescriptorState(
     Objects.requireNonNull(lifecycle, "lifecycle");
     dependsOn = List.copyOf(dependsOn);
   }
+
+  /**
+   * {@return the config the pending operation was applying (for a deploy, what the VM is being
+   * created from), or null when none is pending or it recorded none}
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> pendingConfig() {
+    if (pending == null || !(pending.result().get("config") instanceof Map<?, ?> config)) {
+      return null;
+    }
+    return config.isEmpty() ? null : (Map<String, Object>) config;
+  }
+
+  /**
+   * {@return the hypervisor to look for its VM on: the one it lives on, or, for a deploy
+   * interrupted before its outcome was saved, the one it was being created on; null when neither is
+   * known}
+   */
+  public String hypervisorToLookOn() {
+    if (hypervisor != null) {
+      return hypervisor;
+    }
+    Map<String, Object> config = pendingConfig();
+    Object name = config == null ? null : config.get("use_hypervisor");
+    return name == null ? null : name.toString();
+  }
 }

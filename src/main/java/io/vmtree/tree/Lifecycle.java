@@ -1,6 +1,8 @@
 package io.vmtree.tree;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code lifecycle} block of a descriptor (SPEC §2). Kept in state once applied, so that
@@ -15,5 +17,15 @@ public record Lifecycle(
 
   public Lifecycle {
     ignoreChanges = List.copyOf(ignoreChanges);
+  }
+
+  /** {@return its fields under the names a descriptor file gives them, in that order} */
+  public Map<String, Object> fields() {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("prevent_destroy", preventDestroy);
+    fields.put("keep_disks", keepDisks);
+    fields.put("ignore_changes", ignoreChanges);
+    fields.put("allow_reboot", allowReboot);
+    return fields;
   }
 }

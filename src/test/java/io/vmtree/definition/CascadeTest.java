@@ -108,7 +108,8 @@ class CascadeTest {
     assertEquals(
         List.of(
             "lab/web1.yaml:2:3: unknown hypervisor \"sim1\" in use_hypervisor"
-                + " (known hypervisors: sim2 (lab/_folder.yaml:4))"),
+                + " (\"sim1\" is removed by lab/_folder.yaml:3 (null);"
+                + " known hypervisors: sim2 (lab/_folder.yaml:4))"),
         errors());
     assertFalse(computed.values().containsKey("hypervisor_type"));
   }
@@ -533,7 +534,8 @@ class CascadeTest {
     assertEquals(
         List.of(
             "lab/web1.yaml:2:3: unknown prototype \"gone\" in use_prototype"
-                + " (known prototypes: small (_folder.yaml:8, lab/_folder.yaml:4))"),
+                + " (\"gone\" is removed by lab/_folder.yaml:6 (null);"
+                + " known prototypes: small (_folder.yaml:8, lab/_folder.yaml:4))"),
         errors());
   }
 

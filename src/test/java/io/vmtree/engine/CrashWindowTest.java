@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,52 @@ class CrashWindowTest {
     assertNotNull(s.vm("sim1", id), "the moved VM must survive the recovery");
     assertNull(s.stateDescriptor("/app/web1"));
     assertEquals(id, s.stateDescriptor("/app/front1").get("vm_id"));
+    s.assertConsistent("sim1");
+    s.expect(0, "plan", "TREE", "--detailed-exitcode");
+  }
+
+  /**
+   * A deploy killed after the hypervisor created the VM and before its outcome was saved leaves the
+   * descriptor provisioned with its intent pending. The read-only plan must show what apply's
+   * recovery will make of it (the VM adopted: nothing to do), and a plan saved then must apply.
+   */
+  @Test
+  void aDeployKilledAfterTheCreateIsPlannedAsRecoveryResolvesIt() throws Exception {
+    EngineScenario s =
+        new EngineScenario(dir)
+            .write(
+                "_folder.yaml",
+                EngineScenario.rootFolder("latency_ms: 0"),
+                "app/web1.yaml",
+                "definition: {}\n");
+    s.apply();
+    Path file = s.state().resolve("descriptors/app/web1.json");
+    Map<String, Object> deployed = EngineScenario.json(Files.readString(file));
+    String id = deployed.get("vm_id").toString();
+    long deploy = ((Number) s.op("deploy", "/app/web1", 0).get("id")).longValue();
+    Map<String, Object> pending = new LinkedHashMap<>();
+    pending.put("id", deploy);
+    pending.put("type", "deploy");
+    pending.put("started", "2026-01-01T00:00:00Z");
+    pending.put("finished", null);
+    pending.put("outcome", "running");
+    pending.put("result", Map.of("config", deployed.get("deployed_config")));
+    Map<String, Object> killed = new LinkedHashMap<>(deployed);
+    killed.put("status", "provisioned");
+    killed.put("vm_id", null);
+    killed.put("hypervisor", null);
+    killed.put("deployed_config", null);
+    killed.put("pending", pending);
+    Files.writeString(file, JsonMapper.builder().build().writeValueAsString(killed));
+
+    assertEquals(List.of(), EngineScenario.actions(s.plan()), "the VM is adopted, not redeployed");
+    String saved = dir.resolve("after-crash.plan").toString();
+    s.ok("plan", "TREE", "--out", saved);
+    s.ok("apply", saved);
+
+    assertEquals("deployed", s.stateDescriptor("/app/web1").get("status"));
+    assertEquals(id, s.stateDescriptor("/app/web1").get("vm_id"));
+    assertEquals(1, s.vms("sim1").size());
     s.assertConsistent("sim1");
     s.expect(0, "plan", "TREE", "--detailed-exitcode");
   }

@@ -245,6 +245,71 @@ class LifecycleTest {
   }
 
   @Test
+  void targetProvisionedRecordsWhatTheTreeSaysNowInOneApply() {
+    EngineScenario s = deployed("");
+    s.write("app/web2.yaml", "definition: {}\ndepends_on: [/app/web1]\n");
+    s.apply();
+    s.write(
+        "app/web2.yaml",
+        "definition: {vcpu: 4}\ntarget: provisioned\nlifecycle: {keep_disks: true}\n");
+
+    s.apply();
+
+    Map<String, Object> web2 = s.stateDescriptor("/app/web2");
+    assertEquals("provisioned", web2.get("status"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> lifecycle = (Map<String, Object>) web2.get("lifecycle");
+    assertEquals(true, lifecycle.get("keep_disks"), "" + web2);
+    assertEquals(List.of(), web2.get("depends_on"), "" + web2);
+    assertEquals(Map.of("vcpu", 4), web2.get("local_definition"), "" + web2);
+    s.expect(0, "plan", "TREE", "--detailed-exitcode");
+  }
+
+  @Test
+  void aLifecycleChangeIsOneReasonPerFieldNamedAsInTheFile() {
+    EngineScenario s = deployed("");
+    s.write(
+        "app/web1.yaml",
+        "definition: {}\nlifecycle: {prevent_destroy: true, ignore_changes: [vcpu]}\n");
+
+    Map<String, Object> plan = s.plan();
+
+    List<Map<String, Object>> why = reasons(change(plan, "update", "/app/web1"));
+    assertEquals(
+        List.of(
+            Map.of(
+                "field", "lifecycle.prevent_destroy",
+                "before", false,
+                "after", true,
+                "origin", "app/web1.yaml:1",
+                "note", "state only"),
+            Map.of(
+                "field", "lifecycle.ignore_changes",
+                "before", List.of(),
+                "after", List.of("vcpu"),
+                "origin", "app/web1.yaml:1",
+                "note", "state only")),
+        why);
+    String text = s.ok("plan", "TREE").out();
+    assertTrue(text.contains("lifecycle.prevent_destroy: false -> true (state only)"), () -> text);
+  }
+
+  @Test
+  void aCorruptJournalLineIsAnErrorNamingTheFileAndLine() throws java.io.IOException {
+    EngineScenario s = deployed("");
+    Path journal = s.state().resolve("journal.jsonl");
+    long lines = java.nio.file.Files.readAllLines(journal).size();
+    java.nio.file.Files.writeString(
+        journal, "{\"id\": 99, \"type\"\n", java.nio.file.StandardOpenOption.APPEND);
+
+    CliRun run = s.expect(1, "ops", "list");
+
+    assertTrue(run.err().contains("journal.jsonl:" + (lines + 1)), run.err());
+    assertFalse(run.err().contains("internal error"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+  }
+
+  @Test
   void opsShowOfAnUnknownIdIsAnError() {
     EngineScenario s = deployed("");
 

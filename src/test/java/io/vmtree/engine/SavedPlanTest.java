@@ -55,6 +55,30 @@ class SavedPlanTest {
   }
 
   @Test
+  void aPlanIsSavedOnlyAsAFileInAnExistingDirectory() throws IOException {
+    EngineScenario s = twoVms();
+    Path folder = Files.createDirectories(dir.resolve("plans"));
+
+    CliRun intoDirectory = s.expect(1, "plan", "TREE", "--out", folder.toString());
+    CliRun intoNowhere =
+        s.expect(1, "plan", "TREE", "--out", dir.resolve("no/such/p.json").toString());
+
+    assertTrue(intoDirectory.err().contains("it is a directory"), intoDirectory.err());
+    assertTrue(intoNowhere.err().contains("no such directory"), intoNowhere.err());
+    assertTrue(!intoDirectory.err().contains("internal error"), intoDirectory.err());
+    assertTrue(!Files.exists(dir.resolve("no")), "no directory made");
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(
+          List.of(),
+          left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
+          "no temporary plan left");
+    }
+    try (Stream<Path> left = Files.list(folder)) {
+      assertEquals(0, left.count());
+    }
+  }
+
+  @Test
   void aFreshPlanAppliesWithoutAPromptAndWithoutTheTree() throws IOException {
     EngineScenario s = twoVms();
     s.apply("--target", "/one");

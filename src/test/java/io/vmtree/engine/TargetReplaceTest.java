@@ -119,6 +119,40 @@ class TargetReplaceTest {
   }
 
   @Test
+  void preventDestroyOutsideTheTargetsDoesNotBlockThem() {
+    EngineScenario s = tree();
+    s.write("c/w.yaml", "definition: {}\nlifecycle: {prevent_destroy: true}\n");
+    s.apply();
+    s.delete("c/w.yaml").write("a/y.yaml", "definition: {vcpu: 4}\n");
+
+    assertEquals(List.of("update /a/y"), actions(s.plan("--target", "/a/y")));
+    s.apply("--target", "/a/y");
+
+    assertEquals(4, ((Number) s.vmsByMarker("sim1").get("/a/y").get("vcpu")).intValue());
+    CliRun whole = s.expect(1, "plan", "TREE");
+    assertTrue(whole.err().contains("prevent_destroy"), whole.err());
+    CliRun targeted = s.expect(1, "plan", "TREE", "--target", "/c");
+    assertTrue(targeted.err().contains("cannot undeploy /c/w"), targeted.err());
+  }
+
+  @Test
+  void aTargetThatNamesNothingIsAnError() {
+    EngineScenario s = tree();
+    s.apply();
+
+    CliRun plan = s.expect(1, "plan", "TREE", "--target", "/a/nosuch");
+    CliRun apply = s.expect(1, "apply", "TREE", "--auto-approve", "--target", "/nosuch");
+
+    assertTrue(plan.err().contains("--target /a/nosuch"), plan.err());
+    assertTrue(apply.err().contains("--target /nosuch"), apply.err());
+    s.delete("c/w.yaml").delete("c");
+    assertEquals(
+        List.of("undeploy /c/w", "deprovision /c/w", "delete_folder /c"),
+        actions(s.plan("--target", "/c")),
+        "a path only the state still knows is a target");
+  }
+
+  @Test
   void targetsAreRefusedWithAPlanFile() {
     EngineScenario s = tree();
     String file = dir.resolve("p.json").toString();
