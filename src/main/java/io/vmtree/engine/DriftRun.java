@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code vmtree drift}: one bulk list per hypervisor, then the state compared with what they
@@ -30,7 +31,11 @@ final class DriftRun {
 
   /** {@return the drift of every descriptor of {@code snapshot}, and of every hypervisor} */
   static DriftReport run(
-      Validation validation, StateSnapshot snapshot, Hypervisors hypervisors, long startNanos) {
+      Validation validation,
+      StateSnapshot snapshot,
+      Supplier<StateSnapshot> readAgain,
+      Hypervisors hypervisors,
+      long startNanos) {
     DesiredTree tree = validation.tree().orElseThrow();
     validation.computed().values().forEach(c -> hypervisors.register(c.values()));
     Engine.registerState(hypervisors, snapshot);
@@ -40,12 +45,13 @@ final class DriftRun {
     // the planner's own problems (prevent_destroy, --replace) are about changes, not drift
     Plan plan =
         Planner.plan(tree, validation.computed(), snapshot, observed, PlanOptions.ALL).plan();
+    InFlight.Confirmed confirmed = InFlight.confirm(plan.drift(), plan.transitions(), readAgain);
     return new DriftReport(
         tree.root(),
         checked(tree, snapshot),
         hypervisorChecks(tree, hypervisors, observed),
-        plan.drift(),
-        plan.transitions(),
+        confirmed.drift(),
+        confirmed.transitions(),
         diagnostics,
         hypervisors.calls(),
         Duration.ofNanos(System.nanoTime() - startNanos));

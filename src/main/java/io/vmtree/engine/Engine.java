@@ -124,7 +124,7 @@ public final class Engine {
     Prefetched<StateSnapshot> snapshot = readAhead(state);
     Validation validation = validOrThrow(root);
     try (Hypervisors hypervisors = hypervisors(root, state)) {
-      return DriftRun.run(validation, snapshot.get(), hypervisors, start);
+      return DriftRun.run(validation, snapshot.get(), state::read, hypervisors, start);
     }
   }
 
@@ -141,7 +141,7 @@ public final class Engine {
     }
     Path root = validation.tree().orElseThrow().root();
     try (Hypervisors hypervisors = hypervisors(root, state)) {
-      return DriftRun.run(validation, state.read(), hypervisors, start);
+      return DriftRun.run(validation, state.read(), state::read, hypervisors, start);
     }
   }
 
