@@ -152,16 +152,27 @@ public final class Cli {
     };
   }
 
-  /** Tells whether the holder still runs, when it ran on this machine, and how to unlock. */
-  private static String lockHint(LockInfo holder) {
+  /** {@return true when {@code holder} ran on this machine} */
+  static boolean takenHere(LockInfo holder) {
     String here;
     try {
       here = java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
       here = "localhost";
     }
-    boolean local = here.equals(holder.host());
-    if (local && ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+    return here.equals(holder.host());
+  }
+
+  /** {@return true when {@code holder} ran on this machine and its process still runs} */
+  static boolean stillRunningHere(LockInfo holder) {
+    return takenHere(holder)
+        && ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Tells whether the holder still runs, when it ran on this machine, and how to unlock. */
+  private static String lockHint(LockInfo holder) {
+    boolean local = takenHere(holder);
+    if (stillRunningHere(holder)) {
       return "It is still running (pid " + holder.pid() + "): wait for it to finish.";
     }
     String why =

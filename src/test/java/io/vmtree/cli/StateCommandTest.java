@@ -326,6 +326,23 @@ class StateCommandTest {
   }
 
   @Test
+  void forceUnlockRefusesAHolderStillRunningOnThisHostUnlessForced() {
+    StateBackend state = LocalStateBackend.of(s.state());
+    // this JVM holds it: a process of this host that is alive
+    StateBackend.StateLock lock = state.lock(LocalStateBackend.currentProcess("apply lab"));
+    String id = lock.info().id();
+    Path lockFile = s.state().resolve("lock.json");
+
+    CliRun refused = s.expect(1, "force-unlock", id);
+
+    assertTrue(refused.err().contains("is still running on this host"), refused::all);
+    assertTrue(refused.err().contains("--force"), refused::all);
+    assertTrue(Files.exists(lockFile), "the lock stays");
+    s.ok("force-unlock", "--force", id);
+    assertFalse(Files.exists(lockFile), "--force removed it");
+  }
+
+  @Test
   void aLockHeldElsewhereStopsMvAndRmNamingTheHolder() {
     StateBackend state = LocalStateBackend.of(s.state());
     LockInfo other =
