@@ -12,6 +12,7 @@ import io.vmtree.ops.OperationStatus;
 import io.vmtree.plan.Action;
 import io.vmtree.plan.Change;
 import io.vmtree.plan.Desired;
+import io.vmtree.plan.VmFields;
 import io.vmtree.state.DescriptorState;
 import io.vmtree.state.LastOperation;
 import io.vmtree.state.StateBackend;
@@ -189,7 +190,21 @@ final class StepRunner {
     Transitions.next(change.path(), before.status(), Action.DEPLOY);
     markPending(before, op, change.desired().config());
     LiveVm vm = create(change, hypervisorName(change));
-    saveDeployed(before, change.desired(), vm, op, Map.of("vm_id", vm.id()));
+    Map<String, Object> config = change.desired().config();
+    Map<String, Object> deployed = VmFields.asDeployed(config, vm);
+    saveDeployed(before, change.desired(), deployed, vm, op, Map.of("vm_id", vm.id()));
+    if (deployed != config) {
+      // the hypervisor already had a VM with this marker, configured otherwise: recorded as it
+      // is, so that the next plan updates it with the reasons and reboot rules of any update
+      java.util.Set<String> fields = new java.util.TreeSet<>(config.keySet());
+      fields.addAll(deployed.keySet());
+      List<String> differs =
+          fields.stream()
+              .filter(field -> !java.util.Objects.equals(deployed.get(field), config.get(field)))
+              .toList();
+      return Map.of(
+          "vm_id", vm.id(), "hypervisor", hypervisorName(change), "existing_vm_differs", differs);
+    }
     return Map.of("vm_id", vm.id(), "hypervisor", hypervisorName(change));
   }
 
@@ -386,6 +401,16 @@ final class StepRunner {
       LiveVm vm,
       Operation op,
       Map<String, Object> result) {
+    saveDeployed(before, desired, desired.config(), vm, op, result);
+  }
+
+  private void saveDeployed(
+      DescriptorState before,
+      Desired desired,
+      Map<String, Object> deployedConfig,
+      LiveVm vm,
+      Operation op,
+      Map<String, Object> result) {
     save(
         new DescriptorState(
             before.fullName(),
@@ -393,7 +418,7 @@ final class StepRunner {
             vm.id(),
             String.valueOf(desired.config().get("use_hypervisor")),
             desired.localDefinition(),
-            desired.config(),
+            deployedConfig,
             null,
             last(op, "succeeded", result),
             desired.lifecycle(),

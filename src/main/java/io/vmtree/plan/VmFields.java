@@ -12,7 +12,7 @@ import java.util.Set;
  * How the fields of a computed definition relate to a VM (SPEC §11 "Replace vs update"): which
  * change in place, which replace the VM, which move it, and which never touch it.
  */
-final class VmFields {
+public final class VmFields {
   /** Changed in place by an update. */
   static final List<String> UPDATABLE = List.of("vcpu", "memory", "power", "tags", "description");
 
@@ -45,6 +45,32 @@ final class VmFields {
     fields.put("tags", vm.tags());
     fields.put("description", vm.description());
     return fields;
+  }
+
+  /**
+   * {@return {@code config} as deployed on {@code vm}}: the same map when the VM has every field
+   * that changes in place as configured; otherwise a copy holding the VM's own values of those it
+   * has not. A deploy whose create found a VM already carrying the marker (made by a run that died,
+   * or by hand) gets that VM as it is; recording the config instead would hide the difference from
+   * the next plan and show it as drift.
+   */
+  public static Map<String, Object> asDeployed(Map<String, Object> config, LiveVm vm) {
+    Map<String, Object> live = of(vm);
+    Map<String, Object> deployed = config;
+    for (String field : UPDATABLE) {
+      if (!same(field, config.get(field), live.get(field))) {
+        if (deployed == config) {
+          deployed = new LinkedHashMap<>(config);
+        }
+        Object value = live.get(field);
+        if (value == null) {
+          deployed.remove(field); // absent, as a config without it says (state maps hold no null)
+        } else {
+          deployed.put(field, value);
+        }
+      }
+    }
+    return deployed;
   }
 
   /** {@return true when two values of {@code field} mean the same (absent = empty)} */

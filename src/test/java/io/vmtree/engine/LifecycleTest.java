@@ -295,6 +295,29 @@ class LifecycleTest {
   }
 
   @Test
+  void aDeployThatFindsAVmCarryingTheMarkerRecordsItAsItIsAndTheNextPlanUpdatesIt() {
+    EngineScenario s = deployed("");
+    s.ok("sim", "add", "sim1", "web9", "marker=/app/web9", "vcpu=1", "memory=512");
+    s.write("app/web9.yaml", "definition: {vcpu: 3}\n");
+
+    s.apply();
+
+    Map<String, Object> web9 = s.vmsByMarker("sim1").get("/app/web9");
+    assertEquals(
+        1, s.vms("sim1").stream().filter(vm -> "/app/web9".equals(vm.get("marker"))).count());
+    assertEquals(web9.get("id"), s.stateDescriptor("/app/web9").get("vm_id"), "adopted");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) s.op("deploy", "/app/web9", 0).get("result");
+    assertEquals(List.of("memory", "vcpu"), result.get("existing_vm_differs"));
+    s.expect(0, "drift", "TREE");
+    List<Map<String, Object>> why = reasons(change(s.plan(), "update", "/app/web9"));
+    assertEquals(List.of("vcpu", "memory"), why.stream().map(r -> r.get("field")).toList());
+    s.apply();
+    assertEquals(3, ((Number) s.vmsByMarker("sim1").get("/app/web9").get("vcpu")).intValue());
+    s.expect(0, "plan", "TREE", "--detailed-exitcode");
+  }
+
+  @Test
   void aCorruptJournalLineIsAnErrorNamingTheFileAndLine() throws java.io.IOException {
     EngineScenario s = deployed("");
     Path journal = s.state().resolve("journal.jsonl");
