@@ -115,7 +115,9 @@ public final class Cli {
   private static IParameterExceptionHandler usageError() {
     return (e, args) -> {
       CommandLine cmd = e.getCommandLine();
-      cmd.getErr().println("error: " + e.getMessage());
+      // some of picocli's messages (argument groups) already start with "Error: "
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      cmd.getErr().println("error: " + message.replaceFirst("^Error: ", ""));
       cmd.getErr().println();
       cmd.usage(cmd.getErr());
       cmd.getErr().flush();

@@ -137,6 +137,14 @@ class DriftFormatsTest {
   }
 
   @Test
+  void anOutputWithoutAFormatIsAUsageErrorSaidOnce() {
+    CliRun run = s.expect(1, "drift", "TREE", "--output", out.resolve("x.txt").toString());
+
+    assertTrue(run.err().startsWith("error: Missing required argument"), run.err());
+    assertTrue(run.err().contains("Usage: vmtree drift"), run.err());
+  }
+
+  @Test
   void junitIsValidAgainstTheJunitSchemaWithOneTestCasePerDescriptor() throws Exception {
     driftAllFormats();
     String xml = Files.readString(out.resolve("drift.xml"));
