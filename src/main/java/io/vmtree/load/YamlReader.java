@@ -134,13 +134,31 @@ public final class YamlReader {
       return Optional.of(new YamlDocument(relativeName, root, builder.keys, builder.values));
     } catch (JacksonException e) {
       builder.diagnostics.forEach(diagnostics::add);
-      diagnostics.error(builder.at(e.getLocation()), "invalid YAML: " + describe(e));
+      diagnostics.error(
+          problemAt(e, relativeName).orElseGet(() -> builder.at(e.getLocation())),
+          "invalid YAML: " + describe(e));
       return Optional.empty();
     } catch (RuntimeException e) {
       // the YAML engine reports some malformed input (bad escapes, odd bytes) with its own types
       diagnostics.error(Origin.ofFile(relativeName), "invalid YAML: " + firstLine(e.getMessage()));
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@return where the YAML engine's scanner saw a character it cannot read (a tab used for
+   * indentation)}: Jackson reports where its parser stood, the end of the line before. Parser
+   * errors keep Jackson's place: theirs is often the end of the file ("got stream end").
+   */
+  private static Optional<Origin> problemAt(JacksonException e, String file) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.snakeyaml.engine.v2.exceptions.ScannerException marked
+          && marked.getProblemMark().isPresent()) {
+        org.snakeyaml.engine.v2.exceptions.Mark mark = marked.getProblemMark().get();
+        return Optional.of(Origin.of(file, mark.getLine() + 1, mark.getColumn() + 1));
+      }
+    }
+    return Optional.empty();
   }
 
   private static Origin positionOf(String text, int index, String file) {

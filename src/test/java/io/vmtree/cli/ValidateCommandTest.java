@@ -98,6 +98,12 @@ class ValidateCommandTest {
             "web1.yaml:1:1: /web1 is to be deployed but has no base_image (set it, or"
                 + " use_prototype, in the descriptor or a folder above)"),
         Arguments.of(
+            "a tab used for indentation, reported where the tab is",
+            files("_folder.yaml", ROOT_FOLDER, "web1.yaml", "definition:\n\tvcpu: 2\n"),
+            "web1.yaml:2:1: invalid YAML: found character '\\t(TAB)' that cannot start any"
+                + " token. (Do not use \\t(TAB) for indentation) (while scanning for the next"
+                + " token)"),
+        Arguments.of(
             "a memory size too large",
             files(
                 "_folder.yaml",
