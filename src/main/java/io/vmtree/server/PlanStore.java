@@ -35,6 +35,7 @@ final class PlanStore {
   /** Saves the plan of operation {@code id}, durably. */
   void save(long id, Plan plan) {
     try {
+      java.nio.file.Files.createDirectories(dir); // PlanFile writes into existing directories only
       PlanFile.write(dir.resolve(id + ".json"), plan);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save plan " + id + " in " + dir, e);
