@@ -411,7 +411,7 @@ final class Api {
       throw ApiError.forbidden(
           "plan " + id + " covers more than the subtrees of token " + request.token().name());
     }
-    Plan plan = service.plans().load(id);
+    Plan plan = DriftScope.cut(service.plans().load(id), request.token());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", id);
     json.put("serial", plan.serial());
@@ -432,7 +432,12 @@ final class Api {
       }
     }
     Job job =
-        new Job.Plan(scope, Set.copyOf(replace), body.bool("refresh", true), token.subtrees());
+        new Job.Plan(
+            scope,
+            Set.copyOf(replace),
+            body.bool("refresh", true),
+            token.subtrees(),
+            DriftScope.seesStrayVms(token));
     return accepted(service.queue().submit(job, token.name(), List.of()));
   }
 
