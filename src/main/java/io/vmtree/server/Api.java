@@ -164,7 +164,11 @@ final class Api {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("tree_generation", loaded.generation());
     json.put("loaded_at", loaded.loadedAt().toString());
-    json.put("errors", loaded.errors());
+    TreeErrors.Cut errors = TreeErrors.cut(loaded.problems(), token);
+    json.put("errors", errors.shown());
+    if (errors.hidden() > 0) {
+      json.put("errors_outside_subtrees", errors.hidden());
+    }
     if (desired.isEmpty()) {
       return new Http.Json(200, json);
     }

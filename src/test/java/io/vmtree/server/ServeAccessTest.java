@@ -134,6 +134,36 @@ class ServeAccessTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void aScopedTokenSeesOnlyTheTreeErrorsOfItsSubtreesAndOfTheFoldersAboveThem() throws Exception {
+    serve();
+    Files.writeString(h.tree.resolve("lab/web1.yaml"), "definition:\n  vcpu: many\n");
+    Files.writeString(
+        h.tree.resolve("prod/_folder.yaml"),
+        "definition:\n  hypervisors:\n    h9: {type: vmware, password: 918273645}\n");
+    Files.writeString(h.tree.resolve("prod/db1.yaml"), "definition:\n  cpus: 2\n");
+    Files.writeString(h.tree.resolve("lab/_folder.yaml"), "definition:\n  vcpus: 2\n");
+    assertEquals(200, h.post("/v1/reload", "", ADMIN).status());
+
+    Map<String, Object> lab = h.get("/v1/tree", READER).json();
+    List<String> shown = (List<String>) lab.get("errors");
+    assertEquals(2, shown.size(), shown.toString());
+    assertTrue(shown.stream().anyMatch(e -> e.startsWith("lab/web1.yaml:")), shown.toString());
+    assertTrue(shown.stream().anyMatch(e -> e.startsWith("lab/_folder.yaml:")), shown.toString());
+    assertEquals(2, lab.get("errors_outside_subtrees"), lab.toString());
+
+    Map<String, Object> all = h.get("/v1/tree", ADMIN).json();
+    List<String> every = (List<String>) all.get("errors");
+    assertEquals(4, every.size(), every.toString());
+    assertFalse(all.containsKey("errors_outside_subtrees"));
+    // a literal password is never written to output, even when it is not valid
+    assertTrue(
+        every.stream().anyMatch(e -> e.contains("password: expected a string, got (sensitive)")),
+        every.toString());
+    assertFalse(all.toString().contains("918273645"), all.toString());
+  }
+
+  @Test
   void aPlanThatReachesOutsideTheTokensSubtreesFails() throws Exception {
     serve();
     Files.writeString(h.tree.resolve("lab/app.yaml"), "definition: {}\ndepends_on: [/prod/db1]\n");
