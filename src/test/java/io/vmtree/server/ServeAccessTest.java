@@ -122,6 +122,17 @@ class ServeAccessTest {
     assertEquals("provisioned", h.get("/v1/descriptors/prod/db1", ADMIN).json().get("status"));
 
     // an admin's plan of everything is out of reach for the lab token, and so are its operations
+    long first = h.plan("{}", ADMIN);
+    assertEquals(403, h.get("/v1/plans/" + first, OPS).status());
+    // an operation out of reach is refused without telling its type
+    Object adminApply = h.post("/v1/apply", "{\"plan\": " + first + "}", ADMIN).json().get("id");
+    h.await(adminApply, ADMIN);
+    Response notMine = h.get("/v1/plans/" + adminApply, OPS);
+    assertEquals(403, notMine.status(), notMine.body());
+    assertFalse(notMine.body().contains("apply"), notMine.body());
+    Response notAPlan = h.get("/v1/plans/" + adminApply, ADMIN);
+    assertEquals(404, notAPlan.status());
+    assertTrue(notAPlan.body().contains("is an apply, not a plan"), notAPlan.body());
     long all = h.plan("{}", ADMIN);
     assertEquals(403, h.get("/v1/plans/" + all, OPS).status());
     assertEquals(403, h.post("/v1/apply", "{\"plan\": " + all + "}", OPS).status());
@@ -286,6 +297,63 @@ class ServeAccessTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
+  }
+
+  @Test
+  void aKeyThatIsNotTheCertificatesIsRefusedNamingBothFiles() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Path other = dir.resolve("other-key.pem");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        key.toString(),
+        "-out",
+        cert.toString());
+    openssl("genpkey", "-algorithm", "RSA", "-out", other.toString());
+    // the pair that belongs together is accepted
+    Tls.context(cert, key);
+    Tls.Invalid e = assertThrows(Tls.Invalid.class, () -> Tls.context(cert, other));
+    assertTrue(e.getMessage().contains(other.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains(cert.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+
+    h = ServeHarness.of(dir, "_folder.yaml", ServeHarness.root("latency_ms: 0"));
+    ServeOptions o = h.defaults(true);
+    ServeOptions mismatched =
+        new ServeOptions(
+            o.tree(),
+            o.state(),
+            o.listen(),
+            o.tokens(),
+            cert,
+            other,
+            10,
+            4096,
+            0,
+            1,
+            o.grace(),
+            4,
+            false);
+    assertThrows(Tls.Invalid.class, () -> h.start(mismatched));
+    h.service = null;
+  }
+
+  private static void openssl(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
   }
 
   @Test

@@ -188,4 +188,65 @@ class ServeRobustnessTest {
     assertEquals(503, answer.statusCode(), answer.body());
     assertTrue(answer.body().contains("\"stopping\""), answer.body());
   }
+
+  @Test
+  void badNumbersAndBodiesGetAWholeClearMessage() {
+    serve("latency_ms: 0", null);
+    for (String plan : List.of("9223372036854775808", "-1", "1e3", "1.5")) {
+      Response r = h.post("/v1/apply", "{\"plan\": " + plan + "}");
+      assertEquals(400, r.status(), plan + ": " + r.body());
+      assertEquals("bad_request", r.errorCode(), r.body());
+    }
+    assertFalse(h.log.toString().contains("Exception"), h.log.toString());
+
+    Response trailing = h.post("/v1/apply", "{\"plan\": 38} trailing");
+    assertEquals(400, trailing.status());
+    String message = ServeHarness.map(trailing.json().get("error")).get("message").toString();
+    assertFalse(message.endsWith("was expecting"), message);
+    assertTrue(message.contains("'trailing'"), message);
+
+    Response force = h.post("/v1/descriptors/lab/a/start", "{\"force\": true}");
+    assertEquals(400, force.status());
+    assertTrue(force.body().contains("this request takes no fields"), force.body());
+  }
+
+  @Test
+  void aPortInUseIsAClearErrorNamingTheAddress() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      h = ServeHarness.of(dir, "_folder.yaml", ServeHarness.root("latency_ms: 0"));
+      ServeOptions o = h.defaults(false);
+      ServeOptions same =
+          new ServeOptions(
+              o.tree(),
+              o.state(),
+              new java.net.InetSocketAddress(
+                  java.net.InetAddress.getLoopbackAddress(), taken.getLocalPort()),
+              null,
+              null,
+              null,
+              10,
+              4096,
+              0,
+              1,
+              o.grace(),
+              4,
+              false);
+      Service.CannotStart e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              Service.CannotStart.class, () -> h.start(same));
+      assertTrue(
+          e.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+      h.service = null;
+    }
+  }
+
+  @Test
+  void theReloadsAreACounter() {
+    serve("latency_ms: 0", null);
+    String metrics = h.get("/metrics").body();
+    assertTrue(metrics.contains("# TYPE vmtree_tree_reloads_total counter\n"), metrics);
+  }
 }
