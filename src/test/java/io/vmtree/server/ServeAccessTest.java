@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -419,6 +420,30 @@ class ServeAccessTest {
           map(paths.get(route.template()))
               .containsKey(route.method().toLowerCase(java.util.Locale.ROOT)),
           route.method() + " " + route.template() + " is not in openapi.json");
+    }
+    // the answers every route can give, from the steps HttpFront takes before and around it
+    for (Api.Route route : new Api(null).routes()) {
+      Map<String, Object> responses =
+          map(
+              map(map(paths.get(route.template())).get(route.method().toLowerCase(Locale.ROOT)))
+                  .get("responses"));
+      List<String> expected = new java.util.ArrayList<>(List.of("405"));
+      if (route.role() != null) {
+        expected.addAll(List.of("401", "403", "429"));
+      }
+      if (route.method().equals("POST")) {
+        expected.addAll(List.of("400", "413"));
+        if (route.role() != Role.ADMIN) {
+          expected.add("503");
+        }
+      } else if (route.template().contains("{") || route.template().equals("/v1/tree")) {
+        expected.add("400");
+      }
+      for (String code : expected) {
+        assertTrue(
+            responses.containsKey(code),
+            route.method() + " " + route.template() + " does not document " + code);
+      }
     }
     long documented = paths.values().stream().mapToLong(p -> map(p).size()).sum();
     assertEquals(
