@@ -6,6 +6,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import io.vmtree.definition.SecretRef;
 import io.vmtree.diag.Diagnostics;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -275,6 +276,11 @@ public final class SchemaValidator {
     private static String valueMessage(
         String keyword, List<Object> at, Kind kind, JsonNode value, JsonNode rule, Error error) {
       String label = label(at, kind);
+      if (!at.isEmpty()
+          && SecretRef.SECRET_FIELDS.contains(String.valueOf(at.get(at.size() - 1)))) {
+        // a secret's value is never written to output (SPEC §11), not even when it is invalid
+        value = StringNode.valueOf(SecretRef.MASK);
+      }
       return switch (keyword) {
         case "type" -> typeMismatch(label, types(rule), value);
         case "enum" -> label + ": must be one of " + choices(rule);
@@ -365,6 +371,9 @@ public final class SchemaValidator {
     private static String describeValue(JsonNode value) {
       if (value == null || value.isNull() || value.isMissingNode()) {
         return "null";
+      }
+      if (value.isString() && value.asString().equals(SecretRef.MASK)) {
+        return SecretRef.MASK;
       }
       if (value.isString()) {
         return "string " + quote(value.asString());

@@ -164,7 +164,11 @@ final class Api {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("tree_generation", loaded.generation());
     json.put("loaded_at", loaded.loadedAt().toString());
-    json.put("errors", loaded.errors());
+    TreeErrors.Cut errors = TreeErrors.cut(loaded.problems(), token);
+    json.put("errors", errors.shown());
+    if (errors.hidden() > 0) {
+      json.put("errors_outside_subtrees", errors.hidden());
+    }
     if (desired.isEmpty()) {
       return new Http.Json(200, json);
     }
@@ -406,12 +410,8 @@ final class Api {
 
   private Http.Reply plan(Http.Request request, Matcher match) {
     long id = number(match.group("id"), "plan id");
-    Operation op = planOperation(id);
-    if (!visible(request.token(), op)) {
-      throw ApiError.forbidden(
-          "plan " + id + " covers more than the subtrees of token " + request.token().name());
-    }
-    Plan plan = service.plans().load(id);
+    planOperation(id, request.token());
+    Plan plan = DriftScope.cut(service.plans().load(id), request.token());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", id);
     json.put("serial", plan.serial());
@@ -432,7 +432,12 @@ final class Api {
       }
     }
     Job job =
-        new Job.Plan(scope, Set.copyOf(replace), body.bool("refresh", true), token.subtrees());
+        new Job.Plan(
+            scope,
+            Set.copyOf(replace),
+            body.bool("refresh", true),
+            token.subtrees(),
+            DriftScope.seesStrayVms(token));
     return accepted(service.queue().submit(job, token.name(), List.of()));
   }
 
@@ -440,11 +445,7 @@ final class Api {
     RequestBody body = RequestBody.parse(request.body(), Set.of("plan"));
     Token token = request.token();
     long id = body.id("plan");
-    Operation op = planOperation(id);
-    if (!visible(token, op)) {
-      throw ApiError.forbidden(
-          "plan " + id + " covers more than the subtrees of token " + token.name());
-    }
+    Operation op = planOperation(id, token);
     if (op.status() != OperationStatus.SUCCEEDED) {
       throw ApiError.conflict(
           "plan "
@@ -541,7 +542,11 @@ final class Api {
     return targets;
   }
 
-  private Operation planOperation(long id) {
+  /**
+   * {@return plan operation {@code id}}: one out of the token's reach is refused before its type is
+   * told, as {@code GET /v1/operations/{id}} refuses it, so as not to say what it is
+   */
+  private Operation planOperation(long id, Token token) {
     Operation op =
         service
             .queue()
@@ -549,8 +554,14 @@ final class Api {
             .map(Tracked::operation)
             .or(() -> service.state().journal().get(id))
             .orElseThrow(() -> ApiError.notFound("no plan " + id));
+    if (!visible(token, op)) {
+      throw ApiError.forbidden(
+          "operation " + id + " acts outside the subtrees of token " + token.name());
+    }
     if (!op.type().equals("plan")) {
-      throw ApiError.notFound("operation " + id + " is a " + op.type() + ", not a plan");
+      String type = op.type();
+      String article = "aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ";
+      throw ApiError.notFound("operation " + id + " is " + article + type + ", not a plan");
     }
     return op;
   }

@@ -2,7 +2,9 @@ package io.vmtree.server;
 
 import io.vmtree.engine.DriftReport;
 import io.vmtree.plan.Drift;
+import io.vmtree.plan.Plan;
 import io.vmtree.tree.TreePath;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -42,13 +44,46 @@ final class DriftScope {
         report.took());
   }
 
+  /**
+   * {@return {@code plan} with its drift and transitions cut to what {@code token} may see}: a plan
+   * refreshes every hypervisor, whatever its targets, so it carries what drift shows
+   */
+  static Plan cut(Plan plan, Token token) {
+    if (token.coversRoot()) {
+      return plan;
+    }
+    return new Plan(
+        plan.lineage(),
+        plan.serial(),
+        plan.treeRoot(),
+        plan.changes(),
+        visibleDrift(plan.drift(), token.subtrees(), seesStrayVms(token)),
+        plan.transitions().stream().filter(t -> covers(token.subtrees(), t.fullName())).toList());
+  }
+
+  /**
+   * {@return the drift of {@code drift} in {@code subtrees}, and the stray VMs if {@code strays}}
+   */
+  static List<Drift> visibleDrift(List<Drift> drift, List<TreePath> subtrees, boolean strays) {
+    return drift.stream().filter(d -> visible(subtrees, strays, d)).toList();
+  }
+
   private static boolean visible(Token token, boolean strays, Drift drift) {
-    return DriftReport.isDescriptorKind(drift.kind()) ? covers(token, drift.fullName()) : strays;
+    return visible(token.subtrees(), strays, drift);
+  }
+
+  private static boolean visible(List<TreePath> subtrees, boolean strays, Drift drift) {
+    return DriftReport.isDescriptorKind(drift.kind()) ? covers(subtrees, drift.fullName()) : strays;
   }
 
   private static boolean covers(Token token, String fullName) {
+    return covers(token.subtrees(), fullName);
+  }
+
+  private static boolean covers(List<TreePath> subtrees, String fullName) {
     try {
-      return token.covers(TreePath.of(fullName));
+      TreePath path = TreePath.of(fullName);
+      return subtrees.stream().anyMatch(s -> s.contains(path));
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -14,10 +14,18 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,13 +33,36 @@ import java.util.regex.Matcher;
 import javax.net.ssl.SSLContext;
 
 /**
- * The HTTP(S) server: the JDK's {@code com.sun.net.httpserver} on a fixed pool of threads. Every
- * request goes through the same steps: route, authenticate, rate limit, role, body size, handler,
- * answer; every answer is logged with the token's name (never the token) and counted.
+ * The HTTP(S) server: the JDK's {@code com.sun.net.httpserver}. Every request goes through the same
+ * steps: route, authenticate, rate limit, role, body size, handler, answer; every answer is logged
+ * with the token's name (never the token) and counted.
+ *
+ * <p>The JDK's server reads a request (its line, headers, and here its body) on the thread of the
+ * executor that then runs the handler, so a client that sends its request slowly, or not at all,
+ * holds a thread meanwhile. With a pool of {@code --http-threads} threads a few such clients would
+ * starve every other caller, the health check included. So the pool may grow to {@link
+ * #CONNECTION_THREADS} threads, most of them only waiting on a socket, while a semaphore of {@code
+ * --http-threads} permits bounds the handlers that run at once (the CPU share the docs' performance
+ * section measured); and the JDK server's request time limit closes a connection whose request is
+ * not whole within {@link #REQUEST_SECONDS}.
  */
 final class HttpFront {
+  /**
+   * Threads the executor may have at once: one per connection whose request is being read or
+   * answered. Past it, a new request's connection is closed by the JDK server rather than queued
+   * behind slow ones.
+   */
+  static final int CONNECTION_THREADS = 256;
+
+  /** The default time limit for a request to arrive whole, in seconds. */
+  static final long REQUEST_SECONDS = 20;
+
+  static final String NO_DELAY = "sun.net.httpserver.nodelay";
+  static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+
   private final HttpServer server;
   private final ExecutorService pool;
+  private final Semaphore handlers;
   private final Api api;
   private final Access access;
   private final RateLimiter limiter;
@@ -65,11 +96,11 @@ final class HttpFront {
           + " "
           + from.getAddress().getHostAddress()
           + " "
-          + who
+          + LogText.escape(who)
           + " "
-          + method
+          + LogText.escape(method)
           + " "
-          + path
+          + LogText.escape(path)
           + " "
           + status
           + " "
@@ -83,6 +114,9 @@ final class HttpFront {
   private final AtomicLong dropped = new AtomicLong();
 
   private final java.util.concurrent.ScheduledExecutorService flusher;
+
+  /** The answers given later (long polls) still waiting. */
+  private final Set<CompletableFuture<Http.Reply>> waiting = ConcurrentHashMap.newKeySet();
 
   HttpFront(
       InetSocketAddress address,
@@ -101,7 +135,8 @@ final class HttpFront {
     this.metrics = metrics;
     this.maxBody = maxBody;
     this.log = log;
-    noDelay();
+    defaultProperty(NO_DELAY, "true");
+    defaultProperty(MAX_REQUEST_TIME, Long.toString(REQUEST_SECONDS));
     if (tls == null) {
       server = HttpServer.create(address, 256);
     } else {
@@ -111,13 +146,18 @@ final class HttpFront {
     }
     AtomicInteger n = new AtomicInteger();
     pool =
-        Executors.newFixedThreadPool(
+        new ThreadPoolExecutor(
             threads,
+            Math.max(threads, CONNECTION_THREADS),
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
             r -> {
               Thread t = new Thread(r, "vmtree-http-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
+    handlers = new Semaphore(threads);
     server.setExecutor(pool);
     server.createContext("/", this::handle);
     flusher =
@@ -130,20 +170,24 @@ final class HttpFront {
   }
 
   /**
-   * Turns Nagle's algorithm off for the server's connections (it is on unless this property is set,
-   * read once when the JDK's server first starts). The server writes an answer's headers and its
+   * Sets a property of the JDK's server unless given (a {@code -D} on the command line wins); they
+   * are read once, when the JDK's server first starts in this JVM.
+   *
+   * <p>{@link #NO_DELAY} turns Nagle's algorithm off. The server writes an answer's headers and its
    * body in two writes; with Nagle on, the body waits for the client to acknowledge the headers,
    * which a client waiting for the body delays by up to 40 ms: on a kept-alive connection every
-   * read then took over 40 ms (measured by bench/serve.sh: p50 44 ms with no load; 5 ms without). A
-   * {@code -D} given on the command line wins.
+   * read then took over 40 ms (measured by bench/serve.sh: p50 44 ms with no load; 5 ms without).
+   *
+   * <p>{@link #MAX_REQUEST_TIME} closes a connection whose request has not arrived whole (line,
+   * headers and body) that many seconds after it was opened or last became active, so that a silent
+   * or slow client holds a thread for that long at most. It does not cut long polls: their request
+   * is whole at once, and only the answer waits.
    */
-  private static void noDelay() {
-    if (System.getProperty(NO_DELAY) == null) {
-      System.setProperty(NO_DELAY, "true");
+  private static void defaultProperty(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
     }
   }
-
-  static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
   void start() {
     server.start();
@@ -155,8 +199,17 @@ final class HttpFront {
     return server.getAddress();
   }
 
-  /** Stops listening; requests being answered get up to {@code seconds} to finish. */
+  /**
+   * Stops listening; requests being answered get up to {@code seconds} to finish. A long poll still
+   * waiting is answered {@code 503} first: once the server is stopped, it could never be.
+   */
   void stop(int seconds) {
+    ApiError stopping =
+        new ApiError(
+            503, "stopping", "the service is stopping; ask again once it is back (GET /healthz)");
+    for (CompletableFuture<Http.Reply> later : List.copyOf(waiting)) {
+      later.completeExceptionally(stopping);
+    }
     server.stop(seconds);
     flusher.shutdown();
     pool.shutdown();
@@ -191,7 +244,11 @@ final class HttpFront {
     try {
       Api.Route matched = null;
       Matcher match = null;
-      boolean otherMethod = false;
+      Set<String> allowed = new TreeSet<>();
+      if (path.length() > 1 && path.endsWith("/")) {
+        throw ApiError.notFound(
+            "no route " + path + ": paths take no trailing slash (see /v1/openapi.json)");
+      }
       for (Api.Route r : api.routes()) {
         Matcher m = r.pattern().matcher(path);
         if (m.matches()) {
@@ -200,13 +257,15 @@ final class HttpFront {
             match = m;
             break;
           }
-          otherMethod = true;
+          allowed.add(r.method());
         }
       }
       if (matched == null) {
-        throw otherMethod
-            ? new ApiError(405, "method_not_allowed", method + " is not allowed on " + path)
-            : ApiError.notFound("no route " + path + " (see /v1/openapi.json)");
+        if (allowed.isEmpty()) {
+          throw ApiError.notFound("no route " + path + " (see /v1/openapi.json)");
+        }
+        exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+        throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path);
       }
       route[0] = matched.template();
       Token token = null;
@@ -245,28 +304,52 @@ final class HttpFront {
       }
       byte[] body = readBody(exchange);
       Http.Request request = new Http.Request(method, path, query(exchange), token, body);
-      Http.Reply reply = matched.handler().handle(request, match);
-      if (reply instanceof Http.Later later) {
-        later
-            .reply()
-            .whenComplete(
-                (r, e) ->
-                    send(exchange, e == null ? r : error(failure(e)), route[0], who[0], start));
-        return;
+      Rendered answer;
+      handlers.acquireUninterruptibly();
+      try {
+        Http.Reply reply = matched.handler().handle(request, match);
+        if (reply instanceof Http.Later later) {
+          waitFor(exchange, later.reply(), route[0], who[0], start);
+          return;
+        }
+        answer = render(reply);
+      } finally {
+        handlers.release();
       }
-      send(exchange, reply, route[0], who[0], start);
+      send(exchange, answer, route[0], who[0], start);
     } catch (ApiError e) {
-      send(exchange, error(e), route[0], who[0], start);
+      send(exchange, render(error(e)), route[0], who[0], start);
     } catch (RuntimeException e) {
-      log.println("internal error answering " + method + " " + path + ": " + e);
+      log.println("internal error answering " + method + " " + LogText.escape(path) + ": " + e);
       e.printStackTrace(log);
       send(
           exchange,
-          error(new ApiError(500, "internal", "internal error: " + e.getClass().getSimpleName())),
+          render(
+              error(
+                  new ApiError(
+                      500, "internal", "internal error: " + e.getClass().getSimpleName()))),
           route[0],
           who[0],
           start);
     }
+  }
+
+  /**
+   * Answers {@code exchange} when {@code later} completes, without holding a thread meanwhile; a
+   * stop answers the ones still waiting (see {@link #stop}).
+   */
+  private void waitFor(
+      HttpExchange exchange,
+      CompletableFuture<Http.Reply> later,
+      String route,
+      String who,
+      long start) {
+    waiting.add(later);
+    later.whenComplete(
+        (r, e) -> {
+          waiting.remove(later);
+          send(exchange, render(e == null ? r : error(failure(e))), route, who, start);
+        });
   }
 
   private byte[] readBody(HttpExchange exchange) {
@@ -347,31 +430,31 @@ final class HttpFront {
     return line;
   }
 
-  private void send(HttpExchange exchange, Http.Reply reply, String route, String who, long start) {
-    int status = 500;
+  /** An answer serialized: what {@link #send} writes. */
+  private record Rendered(int status, String type, byte[] bytes, Map<String, String> headers) {}
+
+  private static Rendered render(Http.Reply reply) {
+    if (reply instanceof Http.Json json) {
+      return new Rendered(json.status(), "application/json", jsonLine(json.body()), json.headers());
+    }
+    Http.Text text = (Http.Text) reply;
+    return new Rendered(
+        text.status(), text.contentType(), text.body().getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  private void send(HttpExchange exchange, Rendered answer, String route, String who, long start) {
     try (exchange) {
-      byte[] bytes;
-      String type;
-      if (reply instanceof Http.Json json) {
-        status = json.status();
-        bytes = jsonLine(json.body());
-        type = "application/json";
-        json.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-      } else {
-        Http.Text text = (Http.Text) reply;
-        status = text.status();
-        bytes = text.body().getBytes(StandardCharsets.UTF_8);
-        type = text.contentType();
-      }
-      exchange.getResponseHeaders().set("Content-Type", type);
-      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+      exchange.getResponseHeaders().set("Content-Type", answer.type());
+      byte[] bytes = answer.bytes();
+      exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
     } catch (IOException | RuntimeException e) {
       // the client went away; nothing to answer
     } finally {
-      metrics.request(route, status);
+      metrics.request(route, answer.status());
       if (pendingCount.incrementAndGet() <= MAX_PENDING) {
         pending.add(
             new AccessLine(
@@ -380,7 +463,7 @@ final class HttpFront {
                 who,
                 exchange.getRequestMethod(),
                 exchange.getRequestURI().getPath(),
-                status,
+                answer.status(),
                 System.nanoTime() - start));
       } else {
         pendingCount.decrementAndGet();

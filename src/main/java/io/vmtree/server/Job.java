@@ -34,14 +34,26 @@ sealed interface Job {
    * @param replace descriptors to replace even if nothing changed
    * @param refresh whether to refresh the hypervisors first
    * @param allowed the subtrees of the token that asked: a plan reaching outside them (a dependency
-   *     elsewhere) fails
+   *     elsewhere) fails, and its result counts the drift in them only
+   * @param strays whether that token sees the VMs no descriptor owns ({@link
+   *     DriftScope#seesStrayVms})
    */
-  record Plan(List<TreePath> scope, Set<TreePath> replace, boolean refresh, List<TreePath> allowed)
+  record Plan(
+      List<TreePath> scope,
+      Set<TreePath> replace,
+      boolean refresh,
+      List<TreePath> allowed,
+      boolean strays)
       implements Job {
     public Plan {
       scope = List.copyOf(scope);
       replace = Set.copyOf(new TreeSet<>(replace));
       allowed = List.copyOf(allowed);
+    }
+
+    /** A plan for a token that sees stray VMs when it covers the whole tree. */
+    Plan(List<TreePath> scope, Set<TreePath> replace, boolean refresh, List<TreePath> allowed) {
+      this(scope, replace, refresh, allowed, allowed.contains(TreePath.ROOT));
     }
 
     @Override
@@ -61,6 +73,7 @@ sealed interface Job {
       json.put("replace", strings(new TreeSet<>(replace)));
       json.put("refresh", refresh);
       json.put("allowed", strings(allowed));
+      json.put("strays", strays);
       return json;
     }
   }
@@ -148,7 +161,11 @@ sealed interface Job {
               paths(json.get("scope")),
               new TreeSet<>(paths(json.get("replace"))),
               json.get("refresh").asBoolean(),
-              paths(json.get("allowed")));
+              paths(json.get("allowed")),
+              // absent from queue files written before it was kept
+              json.has("strays")
+                  ? json.get("strays").asBoolean()
+                  : paths(json.get("allowed")).contains(TreePath.ROOT));
       case "apply" ->
           new Apply(
               json.get("plan").asLong(),

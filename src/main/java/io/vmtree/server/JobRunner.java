@@ -133,7 +133,7 @@ final class JobRunner implements OperationQueue.Runner {
     result.put("serial", plan.serial());
     result.put("changes", plan.changes().size());
     result.put("summary", summary);
-    result.put("drift", plan.drift().size());
+    result.put("drift", DriftScope.visibleDrift(plan.drift(), job.allowed(), job.strays()).size());
     result.put("replace", job.replace().stream().map(TreePath::toString).sorted().toList());
     result.put("hypervisor_calls", run.calls());
     result.put("took_ms", run.took().toMillis());

@@ -20,6 +20,7 @@ final class Metrics {
   private final Map<String, AtomicLong> hypervisorErrors = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+  private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> driftRuns = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> driftCalls = new ConcurrentHashMap<>();
   private volatile LastDrift lastDrift;
@@ -76,6 +77,11 @@ final class Metrics {
     gauges.put(name, value);
   }
 
+  /** Registers a counter kept elsewhere (it only grows), read at each scrape. */
+  void counter(String name, LongSupplier value) {
+    counters.put(name, value);
+  }
+
   /** {@return every series in the Prometheus text format} */
   String scrape() {
     StringBuilder out = new StringBuilder();
@@ -124,6 +130,12 @@ final class Metrics {
                   .append('\n');
             });
     drift(out);
+    new TreeMap<>(counters)
+        .forEach(
+            (name, value) -> {
+              header(out, name, "counter", gaugeHelp(name));
+              out.append(name).append(' ').append(value.getAsLong()).append('\n');
+            });
     new TreeMap<>(gauges)
         .forEach(
             (name, value) -> {

@@ -41,7 +41,8 @@ final class RequestBody {
               : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       String message = e.getOriginalMessage();
       message = message == null ? "unreadable" : message.lines().findFirst().orElse("");
-      int marker = message.indexOf(" (");
+      // cut the location Jackson appends, not the explanation some messages give in parentheses
+      int marker = message.indexOf(" (start marker at");
       message = marker < 0 ? message : message.substring(0, marker);
       throw new ApiError(400, "malformed_json", "malformed JSON" + where + ": " + message);
     }
@@ -56,7 +57,7 @@ final class RequestBody {
             "unknown field \""
                 + name
                 + "\"; this request takes "
-                + String.join(", ", sorted(fields)));
+                + (fields.isEmpty() ? "no fields" : String.join(", ", sorted(fields))));
       }
     }
     return new RequestBody(json);
@@ -104,7 +105,8 @@ final class RequestBody {
     if (node == null || node.isNull()) {
       throw ApiError.badRequest("missing \"" + name + "\": the id of a plan operation");
     }
-    if (!node.isIntegralNumber() || node.asLong() < 1) {
+    // a number beyond a long (9223372036854775808) is no id either, not an overflow
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 1) {
       throw ApiError.badRequest("\"" + name + "\" must be a positive integer, found " + node);
     }
     return node.asLong();

@@ -3,7 +3,6 @@ package io.vmtree.server;
 import io.vmtree.engine.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +71,7 @@ public final class Service {
           "vmtree_tree_descriptors",
           () -> tree.current().validation().tree().map(t -> t.descriptors().size()).orElse(0));
       metrics.gauge("vmtree_state_descriptors", () -> state.size());
-      metrics.gauge("vmtree_tree_reloads_total", () -> tree.current().generation());
+      metrics.counter("vmtree_tree_reloads_total", () -> tree.current().generation());
       this.front =
           new HttpFront(
               options.listen(),
@@ -125,8 +124,29 @@ public final class Service {
               + ")");
       log.flush();
       return service;
+    } catch (java.net.BindException e) {
+      throw new CannotStart(
+          "cannot listen on "
+              + (options.listen().getAddress() == null
+                  ? options.listen().getHostString()
+                  : options.listen().getAddress().getHostAddress())
+              + ":"
+              + options.listen().getPort()
+              + ": "
+              + e.getMessage()
+                  .replaceFirst("^Address already in use.*", "the address is already in use")
+              + " (is another vmtree serve running?)");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the service: " + e.getMessage(), e);
+      throw new CannotStart("cannot start the service: " + e.getMessage());
+    }
+  }
+
+  /** The service cannot start; the message says why (no stack trace needed). */
+  public static final class CannotStart extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CannotStart(String message) {
+      super(message);
     }
   }
 

@@ -10,6 +10,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -45,6 +46,7 @@ final class Tls {
   static SSLContext context(Path cert, Path key) {
     Collection<? extends Certificate> chain = certificates(cert);
     PrivateKey privateKey = privateKey(key);
+    requireMatch(chain.iterator().next(), privateKey, cert, key);
     try {
       char[] password = new char[0];
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -59,6 +61,43 @@ final class Tls {
     } catch (GeneralSecurityException | IOException e) {
       throw new Invalid(
           "cannot use " + cert + " with " + key + ": " + e.getMessage() + " (do they match?)");
+    }
+  }
+
+  /**
+   * Refuses a key that is not the certificate's: the JDK would accept the pair and then fail every
+   * handshake without a word. Signing a challenge with the key and verifying it with the
+   * certificate's public key tells, for every key type, without reading the keys' fields.
+   */
+  private static void requireMatch(Certificate first, PrivateKey privateKey, Path cert, Path key) {
+    String algorithm =
+        switch (privateKey.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> privateKey.getAlgorithm();
+        };
+    boolean matches;
+    try {
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(privateKey);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(first.getPublicKey());
+      verifier.update(challenge);
+      matches = verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      matches = false;
+    }
+    if (!matches) {
+      throw new Invalid(
+          "the key in "
+              + key
+              + " does not match the certificate in "
+              + cert
+              + " (its public key is another one): give the key the certificate was made for");
     }
   }
 

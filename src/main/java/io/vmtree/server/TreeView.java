@@ -30,11 +30,20 @@ final class TreeView implements AutoCloseable {
   /** How long the files must stay quiet after a change before the tree is read again. */
   private static final long QUIET_MS = 300;
 
-  /** One reading of the tree. */
+  /** One reading of the tree; {@code problems} are its errors. */
   record Loaded(
-      Validation validation, List<String> errors, Instant loadedAt, long generation, long tookMs) {
+      Validation validation,
+      List<Diagnostic> problems,
+      Instant loadedAt,
+      long generation,
+      long tookMs) {
     Loaded {
-      errors = List.copyOf(errors);
+      problems = List.copyOf(problems);
+    }
+
+    /** {@return its errors as printed: {@code file:line:col: summary}} */
+    List<String> errors() {
+      return problems.stream().map(Diagnostic::format).toList();
     }
   }
 
@@ -66,8 +75,7 @@ final class TreeView implements AutoCloseable {
   synchronized Loaded reload() {
     long start = System.nanoTime();
     Validation validation = engine.validate(root);
-    List<String> errors =
-        validation.diagnostics().errors().stream().map(Diagnostic::format).toList();
+    List<Diagnostic> errors = validation.diagnostics().errors();
     Loaded previous = current;
     Validation kept = validation.isValid() || previous == null ? validation : previous.validation();
     Loaded loaded =

@@ -238,6 +238,23 @@ class SchemaValidatorTest {
           check(yaml, Kind.DESCRIPTOR));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+        delimiter = '|',
+        quoteCharacter = '`',
+        textBlock =
+            """
+            a password that is a number        | {hypervisors: {h: {type: vmware, password: 918273645}}}     | password: expected a string, got (sensitive)
+            a password that is a list          | {hypervisors: {h: {type: vmware, password: [918273645]}}}   | password: expected a string, got (sensitive)
+            a token_secret that is a number    | {hypervisors: {h: {type: proxmox, token_secret: 918273645}}} | token_secret: expected a string, got (sensitive)
+            """)
+    void anInvalidSecretIsNeverEchoed(String reason, String definition, String message) {
+      List<String> errors = check("definition: " + definition, Kind.DESCRIPTOR);
+      assertEquals(1, errors.size(), errors.toString());
+      assertTrue(errors.get(0).endsWith(message), errors.toString());
+      assertFalse(errors.get(0).contains("918273645"), errors.toString());
+    }
+
     @Test
     void aLongValueIsCutInTheMessage() {
       String word = "x".repeat(100);

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -122,6 +123,17 @@ class ServeAccessTest {
     assertEquals("provisioned", h.get("/v1/descriptors/prod/db1", ADMIN).json().get("status"));
 
     // an admin's plan of everything is out of reach for the lab token, and so are its operations
+    long first = h.plan("{}", ADMIN);
+    assertEquals(403, h.get("/v1/plans/" + first, OPS).status());
+    // an operation out of reach is refused without telling its type
+    Object adminApply = h.post("/v1/apply", "{\"plan\": " + first + "}", ADMIN).json().get("id");
+    h.await(adminApply, ADMIN);
+    Response notMine = h.get("/v1/plans/" + adminApply, OPS);
+    assertEquals(403, notMine.status(), notMine.body());
+    assertFalse(notMine.body().contains("apply"), notMine.body());
+    Response notAPlan = h.get("/v1/plans/" + adminApply, ADMIN);
+    assertEquals(404, notAPlan.status());
+    assertTrue(notAPlan.body().contains("is an apply, not a plan"), notAPlan.body());
     long all = h.plan("{}", ADMIN);
     assertEquals(403, h.get("/v1/plans/" + all, OPS).status());
     assertEquals(403, h.post("/v1/apply", "{\"plan\": " + all + "}", OPS).status());
@@ -131,6 +143,36 @@ class ServeAccessTest {
     assertTrue(
         seen.stream().allMatch(o -> o.get("targets").toString().contains("/lab")), seen.toString());
     assertTrue(seen.stream().noneMatch(o -> ((Number) o.get("id")).longValue() == all));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aScopedTokenSeesOnlyTheTreeErrorsOfItsSubtreesAndOfTheFoldersAboveThem() throws Exception {
+    serve();
+    Files.writeString(h.tree.resolve("lab/web1.yaml"), "definition:\n  vcpu: many\n");
+    Files.writeString(
+        h.tree.resolve("prod/_folder.yaml"),
+        "definition:\n  hypervisors:\n    h9: {type: vmware, password: 918273645}\n");
+    Files.writeString(h.tree.resolve("prod/db1.yaml"), "definition:\n  cpus: 2\n");
+    Files.writeString(h.tree.resolve("lab/_folder.yaml"), "definition:\n  vcpus: 2\n");
+    assertEquals(200, h.post("/v1/reload", "", ADMIN).status());
+
+    Map<String, Object> lab = h.get("/v1/tree", READER).json();
+    List<String> shown = (List<String>) lab.get("errors");
+    assertEquals(2, shown.size(), shown.toString());
+    assertTrue(shown.stream().anyMatch(e -> e.startsWith("lab/web1.yaml:")), shown.toString());
+    assertTrue(shown.stream().anyMatch(e -> e.startsWith("lab/_folder.yaml:")), shown.toString());
+    assertEquals(2, lab.get("errors_outside_subtrees"), lab.toString());
+
+    Map<String, Object> all = h.get("/v1/tree", ADMIN).json();
+    List<String> every = (List<String>) all.get("errors");
+    assertEquals(4, every.size(), every.toString());
+    assertFalse(all.containsKey("errors_outside_subtrees"));
+    // a literal password is never written to output, even when it is not valid
+    assertTrue(
+        every.stream().anyMatch(e -> e.contains("password: expected a string, got (sensitive)")),
+        every.toString());
+    assertFalse(all.toString().contains("918273645"), all.toString());
   }
 
   @Test
@@ -259,6 +301,63 @@ class ServeAccessTest {
   }
 
   @Test
+  void aKeyThatIsNotTheCertificatesIsRefusedNamingBothFiles() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Path other = dir.resolve("other-key.pem");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        key.toString(),
+        "-out",
+        cert.toString());
+    openssl("genpkey", "-algorithm", "RSA", "-out", other.toString());
+    // the pair that belongs together is accepted
+    Tls.context(cert, key);
+    Tls.Invalid e = assertThrows(Tls.Invalid.class, () -> Tls.context(cert, other));
+    assertTrue(e.getMessage().contains(other.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains(cert.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+
+    h = ServeHarness.of(dir, "_folder.yaml", ServeHarness.root("latency_ms: 0"));
+    ServeOptions o = h.defaults(true);
+    ServeOptions mismatched =
+        new ServeOptions(
+            o.tree(),
+            o.state(),
+            o.listen(),
+            o.tokens(),
+            cert,
+            other,
+            10,
+            4096,
+            0,
+            1,
+            o.grace(),
+            4,
+            false);
+    assertThrows(Tls.Invalid.class, () -> h.start(mismatched));
+    h.service = null;
+  }
+
+  private static void openssl(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+  }
+
+  @Test
   void withoutTokensTheServiceOnlyListensOnLoopback() {
     h = ServeHarness.of(dir, "_folder.yaml", ServeHarness.root("latency_ms: 0"));
     ServeOptions o = h.defaults(false);
@@ -321,6 +420,30 @@ class ServeAccessTest {
           map(paths.get(route.template()))
               .containsKey(route.method().toLowerCase(java.util.Locale.ROOT)),
           route.method() + " " + route.template() + " is not in openapi.json");
+    }
+    // the answers every route can give, from the steps HttpFront takes before and around it
+    for (Api.Route route : new Api(null).routes()) {
+      Map<String, Object> responses =
+          map(
+              map(map(paths.get(route.template())).get(route.method().toLowerCase(Locale.ROOT)))
+                  .get("responses"));
+      List<String> expected = new java.util.ArrayList<>(List.of("405"));
+      if (route.role() != null) {
+        expected.addAll(List.of("401", "403", "429"));
+      }
+      if (route.method().equals("POST")) {
+        expected.addAll(List.of("400", "413"));
+        if (route.role() != Role.ADMIN) {
+          expected.add("503");
+        }
+      } else if (route.template().contains("{") || route.template().equals("/v1/tree")) {
+        expected.add("400");
+      }
+      for (String code : expected) {
+        assertTrue(
+            responses.containsKey(code),
+            route.method() + " " + route.template() + " does not document " + code);
+      }
     }
     long documented = paths.values().stream().mapToLong(p -> map(p).size()).sum();
     assertEquals(

@@ -1,7 +1,9 @@
 package io.vmtree.server;
 
 import static io.vmtree.server.ServeHarness.list;
+import static io.vmtree.server.ServeHarness.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmtree.cli.CliRun;
@@ -136,6 +138,43 @@ class ServeDriftTest {
     assertEquals(401, h.get("/v1/drift").status());
     Response bad = h.get("/v1/drift?refresh=yes", ADMIN);
     assertEquals(400, bad.status(), bad.body());
+  }
+
+  @Test
+  void aPlanShowsATokenOnlyTheDriftAndTransitionsOfItsSubtrees() {
+    deployed(null);
+    sim("set", "sim1", "web1", "vcpu=8");
+    sim("set", "sim1", "db1", "memory=8GiB");
+    sim("add", "sim1", "by-hand");
+    sim("rm", "sim2", "web2");
+    String planner = ServeHarness.TOKENS.get("lab-planner");
+    for (String body : List.of("{}", "{\"targets\": [\"/lab/nonexistent\"]}")) {
+      Response planned = h.post("/v1/plan", body, planner);
+      assertEquals(202, planned.status(), planned.body());
+      Map<String, Object> op = h.await(planned.json().get("id"), planner);
+      assertEquals("succeeded", op.get("status"), op.toString());
+      // /lab/web1 changed, /lab/web2 missing; neither /prod/db1 nor the unmanaged VM
+      assertEquals(2, map(op.get("result")).get("drift"), op.toString());
+      Response plan = h.get("/v1/plans/" + op.get("id"), planner);
+      assertEquals(200, plan.status(), plan.body());
+      assertEquals(
+          Map.of("/lab/web1", "changed", "/lab/web2", "missing"), kinds(plan), plan.body());
+      assertTrue(
+          list(plan.json().get("transitions")).stream()
+              .allMatch(t -> t.get("full_name").toString().startsWith("/lab/")),
+          plan.body());
+      assertFalse(plan.body().contains("/prod"), plan.body());
+      assertFalse(plan.body().contains("by-hand"), plan.body());
+    }
+    // an admin's plan shows everything
+    long all = h.plan("{}", ADMIN);
+    assertEquals(
+        Map.of(
+            "/lab/web1", "changed",
+            "/lab/web2", "missing",
+            "/prod/db1", "changed",
+            "sim1:by-hand", "unmanaged"),
+        kinds(h.get("/v1/plans/" + all, ADMIN)));
   }
 
   @Test
