@@ -265,6 +265,35 @@ final class OperationQueue {
     }
   }
 
+  /**
+   * The errors that stopped a job, as the token that asked may see them: those of the files in its
+   * subtrees and of the folder files above them (TreeErrors), and the engine's own (no file); the
+   * others are only counted, as {@code GET /v1/tree} counts them.
+   */
+  private static Ended failedOnErrors(Job job, io.vmtree.engine.EngineException e) {
+    List<io.vmtree.diag.Diagnostic> errors =
+        e.diagnostics() == null ? List.of() : e.diagnostics().errors();
+    List<TreePath> subtrees = job instanceof Job.Plan plan ? plan.allowed() : job.scope();
+    TreeErrors.Cut cut =
+        TreeErrors.cut(
+            errors.stream().filter(d -> d.subject() != null).toList(),
+            new Token("requester", Role.READ, subtrees));
+    List<String> shown = new java.util.ArrayList<>();
+    errors.stream()
+        .filter(d -> d.subject() == null)
+        .map(io.vmtree.diag.Diagnostic::format)
+        .forEach(shown::add);
+    shown.addAll(cut.shown());
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    if (!shown.isEmpty()) {
+      details.put("diagnostics", shown);
+    }
+    if (cut.hidden() > 0) {
+      details.put("errors_outside_subtrees", cut.hidden());
+    }
+    return Ended.failed(e.getMessage(), details);
+  }
+
   private void execute(Tracked t) {
     Instant start = clock.instant();
     t.started(start);
@@ -275,14 +304,7 @@ final class OperationQueue {
     } catch (ApiError | io.vmtree.state.StateException e) {
       ended = Ended.failed(e.getMessage(), Map.of());
     } catch (io.vmtree.engine.EngineException e) {
-      List<String> diagnostics =
-          e.diagnostics() == null
-              ? List.of()
-              : e.diagnostics().errors().stream().map(io.vmtree.diag.Diagnostic::format).toList();
-      ended =
-          Ended.failed(
-              e.getMessage(),
-              diagnostics.isEmpty() ? Map.of() : Map.of("diagnostics", diagnostics));
+      ended = failedOnErrors(t.job(), e);
     } catch (RuntimeException e) {
       ended = Ended.failed("internal error: " + e, Map.of());
       e.printStackTrace(log);

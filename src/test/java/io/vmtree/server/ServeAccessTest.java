@@ -173,6 +173,17 @@ class ServeAccessTest {
         every.stream().anyMatch(e -> e.contains("password: expected a string, got (sensitive)")),
         every.toString());
     assertFalse(all.toString().contains("918273645"), all.toString());
+
+    // a plan the errors stop shows the planner the same cut
+    Response planned = h.post("/v1/plan", "{}", PLANNER);
+    Map<String, Object> failed = h.await(planned.json().get("id"), PLANNER);
+    assertEquals("failed", failed.get("status"), failed.toString());
+    Map<String, Object> result = (Map<String, Object>) failed.get("result");
+    List<String> told = (List<String>) result.get("diagnostics");
+    assertEquals(2, told.size(), failed.toString());
+    assertTrue(told.stream().allMatch(e -> e.startsWith("lab/")), failed.toString());
+    assertEquals(2, result.get("errors_outside_subtrees"), failed.toString());
+    assertFalse(failed.toString().contains("prod/"), failed.toString());
   }
 
   @Test
