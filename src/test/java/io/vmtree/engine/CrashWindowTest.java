@@ -42,14 +42,7 @@ class CrashWindowTest {
     s.write("app/_folder.yaml", "moved:\n  - {from: web1, to: front1}\n");
     s.apply();
     long move = ((Number) s.op("move", "/app/front1", 0).get("id")).longValue();
-    Map<String, Object> pending = new LinkedHashMap<>();
-    pending.put("id", move);
-    pending.put("type", "move");
-    pending.put("started", "2026-01-01T00:00:00Z");
-    pending.put("finished", null);
-    pending.put("outcome", "running");
-    pending.put("result", Map.of("config", before.get("deployed_config")));
-    before.put("pending", pending);
+    before.put("pending", pending(move, "move", before.get("deployed_config")));
     Files.writeString(oldFile, JsonMapper.builder().build().writeValueAsString(before));
 
     s.vmtree("apply", "TREE", "--auto-approve");
@@ -80,19 +73,12 @@ class CrashWindowTest {
     Map<String, Object> deployed = EngineScenario.json(Files.readString(file));
     String id = deployed.get("vm_id").toString();
     long deploy = ((Number) s.op("deploy", "/app/web1", 0).get("id")).longValue();
-    Map<String, Object> pending = new LinkedHashMap<>();
-    pending.put("id", deploy);
-    pending.put("type", "deploy");
-    pending.put("started", "2026-01-01T00:00:00Z");
-    pending.put("finished", null);
-    pending.put("outcome", "running");
-    pending.put("result", Map.of("config", deployed.get("deployed_config")));
     Map<String, Object> killed = new LinkedHashMap<>(deployed);
     killed.put("status", "provisioned");
     killed.put("vm_id", null);
     killed.put("hypervisor", null);
     killed.put("deployed_config", null);
-    killed.put("pending", pending);
+    killed.put("pending", pending(deploy, "deploy", deployed.get("deployed_config")));
     Files.writeString(file, JsonMapper.builder().build().writeValueAsString(killed));
 
     assertEquals(List.of(), EngineScenario.actions(s.plan()), "the VM is adopted, not redeployed");
@@ -105,5 +91,17 @@ class CrashWindowTest {
     assertEquals(1, s.vms("sim1").size());
     s.assertConsistent("sim1");
     s.expect(0, "plan", "TREE", "--detailed-exitcode");
+  }
+
+  /** {@return a descriptor's pending mark as a step writes it before calling the hypervisor} */
+  private static Map<String, Object> pending(long id, String type, Object config) {
+    Map<String, Object> pending = new LinkedHashMap<>();
+    pending.put("id", id);
+    pending.put("type", type);
+    pending.put("started", "2026-01-01T00:00:00Z");
+    pending.put("finished", null);
+    pending.put("outcome", "running");
+    pending.put("result", Map.of("config", config));
+    return pending;
   }
 }
