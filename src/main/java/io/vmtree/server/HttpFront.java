@@ -21,11 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,21 +33,13 @@ import javax.net.ssl.SSLContext;
  * steps: route, authenticate, rate limit, role, body size, handler, answer; every answer is logged
  * with the token's name (never the token) and counted.
  *
- * <p>The JDK's server reads a request (its line, headers, and here its body) on the thread of the
- * executor that then runs the handler, so a client that sends its request slowly, or not at all,
- * holds a thread meanwhile. With a pool of {@code --http-threads} threads a few such clients would
- * starve every other caller, the health check included. So the pool may grow to {@link
- * #CONNECTION_THREADS} threads, most of them only waiting on a socket, while a semaphore of {@code
- * --http-threads} permits bounds the handlers that run at once (the CPU share the docs' performance
- * section measured); and the JDK server's request time limit closes a connection whose request is
- * not whole within {@link #REQUEST_SECONDS}.
+ * <p>Requests are read and answered on a {@link ConnectionPool} of {@code --http-threads} threads
+ * that grows only while they are all stuck on clients that send their requests slowly or not at
+ * all; the JDK server's request time limit closes a connection whose request is not whole within
+ * {@link #REQUEST_SECONDS}.
  */
 final class HttpFront {
-  /**
-   * Threads the executor may have at once: one per connection whose request is being read or
-   * answered. Past it, a new request's connection is closed by the JDK server rather than queued
-   * behind slow ones.
-   */
+  /** Threads the pool may grow to while clients hold its threads without sending requests. */
   static final int CONNECTION_THREADS = 256;
 
   /** The default time limit for a request to arrive whole, in seconds. */
@@ -61,8 +49,7 @@ final class HttpFront {
   static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
 
   private final HttpServer server;
-  private final ExecutorService pool;
-  private final Semaphore handlers;
+  private final ConnectionPool pool;
   private final Api api;
   private final Access access;
   private final RateLimiter limiter;
@@ -144,20 +131,7 @@ final class HttpFront {
       https.setHttpsConfigurator(new HttpsConfigurator(tls));
       server = https;
     }
-    AtomicInteger n = new AtomicInteger();
-    pool =
-        new ThreadPoolExecutor(
-            threads,
-            Math.max(threads, CONNECTION_THREADS),
-            60,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "vmtree-http-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    handlers = new Semaphore(threads);
+    pool = new ConnectionPool(threads, CONNECTION_THREADS, "vmtree-http");
     server.setExecutor(pool);
     server.createContext("/", this::handle);
     flusher =
@@ -212,9 +186,8 @@ final class HttpFront {
     }
     server.stop(seconds);
     flusher.shutdown();
-    pool.shutdown();
     try {
-      pool.awaitTermination(seconds, TimeUnit.SECONDS);
+      pool.stop(seconds);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -304,19 +277,12 @@ final class HttpFront {
       }
       byte[] body = readBody(exchange);
       Http.Request request = new Http.Request(method, path, query(exchange), token, body);
-      Rendered answer;
-      handlers.acquireUninterruptibly();
-      try {
-        Http.Reply reply = matched.handler().handle(request, match);
-        if (reply instanceof Http.Later later) {
-          waitFor(exchange, later.reply(), route[0], who[0], start);
-          return;
-        }
-        answer = render(reply);
-      } finally {
-        handlers.release();
+      Http.Reply reply = matched.handler().handle(request, match);
+      if (reply instanceof Http.Later later) {
+        waitFor(exchange, later.reply(), route[0], who[0], start);
+        return;
       }
-      send(exchange, answer, route[0], who[0], start);
+      send(exchange, render(reply), route[0], who[0], start);
     } catch (ApiError e) {
       send(exchange, render(error(e)), route[0], who[0], start);
     } catch (RuntimeException e) {
