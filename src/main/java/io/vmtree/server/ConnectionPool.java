@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * More threads for everyone cost the apply its CPU: with 50 busy connections, 50 threads answering
  * at once put the reads' p99 past 150 ms and the apply 1.7x the CLI's; bounding them with a
  * semaphore or handing each request to a second pool cost every answer a hand-over between threads
- * (p99 45-65 ms against 27-40). So the pool stays at its size while requests keep starting, and
+ * (p99 45-65 ms against 25-39). So the pool stays at its size while requests keep starting, and
  * grows by that size each time none has started for {@link #STALL_MILLIS} with requests waiting (up
  * to {@code max} threads); once nothing waits it goes back to its size, the extra threads ending as
  * they fall idle. The JDK server's own time limit closes connections whose request is not whole in
