@@ -27,14 +27,7 @@ class CrashWindowTest {
    */
   @Test
   void aMoveKilledBetweenSavingTheNewPathAndForgettingTheOldKeepsTheVm() throws Exception {
-    EngineScenario s =
-        new EngineScenario(dir)
-            .write(
-                "_folder.yaml",
-                EngineScenario.rootFolder("latency_ms: 0"),
-                "app/web1.yaml",
-                "definition: {}\n");
-    s.apply();
+    EngineScenario s = webOneDeployed();
     Path oldFile = s.state().resolve("descriptors/app/web1.json");
     Map<String, Object> before = EngineScenario.json(Files.readString(oldFile));
     String id = before.get("vm_id").toString();
@@ -61,14 +54,7 @@ class CrashWindowTest {
    */
   @Test
   void aDeployKilledAfterTheCreateIsPlannedAsRecoveryResolvesIt() throws Exception {
-    EngineScenario s =
-        new EngineScenario(dir)
-            .write(
-                "_folder.yaml",
-                EngineScenario.rootFolder("latency_ms: 0"),
-                "app/web1.yaml",
-                "definition: {}\n");
-    s.apply();
+    EngineScenario s = webOneDeployed();
     Path file = s.state().resolve("descriptors/app/web1.json");
     Map<String, Object> deployed = EngineScenario.json(Files.readString(file));
     String id = deployed.get("vm_id").toString();
@@ -91,6 +77,19 @@ class CrashWindowTest {
     assertEquals(1, s.vms("sim1").size());
     s.assertConsistent("sim1");
     s.expect(0, "plan", "TREE", "--detailed-exitcode");
+  }
+
+  /** {@return /app/web1 deployed on sim1} */
+  private EngineScenario webOneDeployed() {
+    EngineScenario s =
+        new EngineScenario(dir)
+            .write(
+                "_folder.yaml",
+                EngineScenario.rootFolder("latency_ms: 0"),
+                "app/web1.yaml",
+                "definition: {}\n");
+    s.apply();
+    return s;
   }
 
   /** {@return a descriptor's pending mark as a step writes it before calling the hypervisor} */

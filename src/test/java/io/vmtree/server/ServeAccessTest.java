@@ -247,29 +247,7 @@ class ServeAccessTest {
   void tlsServesTheGivenCertificate() throws Exception {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    Process openssl =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString())
-            .redirectErrorStream(true)
-            .start();
-    openssl.getInputStream().readAllBytes();
-    assertTrue(openssl.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, openssl.exitValue());
+    selfSigned(cert, key);
 
     h = ServeHarness.of(dir, "_folder.yaml", ServeHarness.root("latency_ms: 0"));
     ServeOptions o = h.defaults(true);
@@ -316,20 +294,7 @@ class ServeAccessTest {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     Path other = dir.resolve("other-key.pem");
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        key.toString(),
-        "-out",
-        cert.toString());
+    selfSigned(cert, key);
     openssl("genpkey", "-algorithm", "RSA", "-out", other.toString());
     // the pair that belongs together is accepted
     Tls.context(cert, key);
@@ -357,6 +322,26 @@ class ServeAccessTest {
             false);
     assertThrows(Tls.Invalid.class, () -> h.start(mismatched));
     h.service = null;
+  }
+
+  /** Makes a certificate for 127.0.0.1 and its key, as a user would with openssl. */
+  private static void selfSigned(Path cert, Path key) throws Exception {
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        key.toString(),
+        "-out",
+        cert.toString());
   }
 
   private static void openssl(String... args) throws Exception {
