@@ -1,9 +1,11 @@
 package io.vmtree.graph;
 
 /**
- * Progress of a walk, for output. Every call comes from the thread that called {@link Walker#walk},
- * one at a time, so a listener needs no locking. A listener must not throw: if it does, nothing
- * more starts, the running vertices finish and the exception leaves {@code walk}.
+ * Progress of a walk, for output. The calls come one at a time, in order, under the walk's lock, so
+ * a listener needs no locking of its own; they come from any thread of the walk (the one that ends
+ * a vertex reports it and starts the next), so a listener must be quick. A listener must not throw:
+ * if it does, nothing more starts, the running vertices finish and the exception leaves {@code
+ * walk}.
  */
 public interface WalkListener<V> {
 

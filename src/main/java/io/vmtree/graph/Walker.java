@@ -16,31 +16,41 @@ public final class Walker<V> {
 
   private final WalkListener<V> listener;
   private final BooleanSupplier stopRequested;
+  private final Preparer<V> preparer;
 
-  private Walker(WalkListener<V> listener, BooleanSupplier stopRequested) {
+  private Walker(WalkListener<V> listener, BooleanSupplier stopRequested, Preparer<V> preparer) {
     this.listener = listener;
     this.stopRequested = stopRequested;
+    this.preparer = preparer;
   }
 
-  /** {@return a walker with no listener that never stops early} */
+  /** {@return a walker with no listener that never stops early and prepares nothing ahead} */
   public static <V> Walker<V> create() {
-    return new Walker<>(WalkListener.none(), () -> false);
+    return new Walker<>(WalkListener.none(), () -> false, null);
   }
 
   /** {@return a copy of this walker that reports progress to {@code listener}} */
   public Walker<V> withListener(WalkListener<V> listener) {
-    return new Walker<>(Objects.requireNonNull(listener, "listener"), stopRequested);
+    return new Walker<>(Objects.requireNonNull(listener, "listener"), stopRequested, preparer);
+  }
+
+  /**
+   * {@return a copy of this walker that has the vertices waiting for a slot prepared by {@code
+   * preparer}, a turn of every slot ahead of their start (see {@link Preparer})}
+   */
+  public Walker<V> withPreparer(Preparer<V> preparer) {
+    return new Walker<>(listener, stopRequested, Objects.requireNonNull(preparer, "preparer"));
   }
 
   /**
    * {@return a copy of this walker that starts nothing new once {@code stopRequested} answers true:
    * running vertices finish and the unstarted ones are skipped as {@value #CANCELLED}}
    *
-   * <p>It is asked on the walking thread whenever vertices could start: at the beginning and after
-   * each completion.
+   * <p>It is asked whenever vertices could start: at the beginning and after each completion, one
+   * call at a time, from any thread of the walk.
    */
   public Walker<V> withStopRequested(BooleanSupplier stopRequested) {
-    return new Walker<>(listener, Objects.requireNonNull(stopRequested, "stopRequested"));
+    return new Walker<>(listener, Objects.requireNonNull(stopRequested, "stopRequested"), preparer);
   }
 
   /**
@@ -48,10 +58,10 @@ public final class Walker<V> {
    *
    * <p>At most {@code parallelism} vertices run at once, each on a thread of a pool owned by this
    * call, and each only while holding a permit of {@code limiter.apply(vertex)} (null means no
-   * limit beyond {@code parallelism}). Permits are taken with {@code tryAcquire} by the walking
-   * thread, so a vertex waiting for a saturated semaphore occupies no thread and vertices of other
-   * groups go ahead. Interrupting the walking thread acts as a stop request; its interrupt status
-   * is set again before this returns.
+   * limit beyond {@code parallelism}). The thread that ends a vertex goes on with the next one that
+   * can start. Permits are taken with {@code tryAcquire}, so a vertex waiting for a saturated
+   * semaphore occupies no thread and vertices of other groups go ahead. Interrupting the walking
+   * thread acts as a stop request; its interrupt status is set again before this returns.
    *
    * @throws IllegalArgumentException when {@code parallelism} is less than 1
    */
@@ -63,6 +73,6 @@ public final class Walker<V> {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
-    return new Walk<>(dag, parallelism, limiter, run, listener, stopRequested).run();
+    return new Walk<>(dag, parallelism, limiter, run, listener, stopRequested, preparer).run();
   }
 }

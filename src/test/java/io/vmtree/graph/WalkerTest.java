@@ -300,6 +300,71 @@ class WalkerTest {
     assertInstanceOf(NullPointerException.class, failed.cause());
   }
 
+  // --- preparing ahead -----------------------------------------------------------------------
+
+  @Test
+  void afterAFirstTurnTheVerticesAfterTheNextTurnArePrepared() {
+    List<String> prepared = Collections.synchronizedList(new ArrayList<>());
+
+    WalkResult<String> result =
+        walker
+            .withPreparer(prepared::addAll)
+            .walk(graph(names("v", 12), null), 2, v -> null, v -> Outcome.succeeded());
+
+    assertTrue(result.isSuccess());
+    // v0 and v1 start at once, v2 and v3 when they end: nothing is prepared during the first
+    // turn; once it ended, v4 and v5 start next (a preparation would only hold them up), and v6
+    // and v7 are handed over
+    assertTrue(prepared.containsAll(List.of("v6", "v7")), prepared::toString);
+    assertTrue(
+        Collections.disjoint(prepared, List.of("v0", "v1", "v2", "v3", "v4", "v5")),
+        prepared::toString);
+    assertEquals(Set.copyOf(prepared).size(), prepared.size(), "prepared twice: " + prepared);
+  }
+
+  @Test
+  void theWalkReturnsOnlyOnceNoPreparationRuns() {
+    CountDownLatch lastVertexRan = new CountDownLatch(1);
+    AtomicBoolean preparationEnded = new AtomicBoolean();
+
+    WalkResult<String> result =
+        walker
+            .withPreparer(
+                batch -> {
+                  if (batch.contains("v6")) {
+                    awaitOrFail(lastVertexRan);
+                    preparationEnded.set(true);
+                  }
+                })
+            .walk(
+                graph(names("v", 8), null),
+                2,
+                v -> null,
+                v -> {
+                  if (v.equals("v7")) {
+                    lastVertexRan.countDown();
+                  }
+                  return Outcome.succeeded();
+                });
+
+    assertTrue(result.isSuccess());
+    assertTrue(preparationEnded.get(), "the walk returned while v6 was being prepared");
+  }
+
+  @Test
+  void aPreparerThatThrowsChangesNothing() {
+    WalkResult<String> result =
+        walker
+            .withPreparer(
+                batch -> {
+                  throw new IllegalStateException("cannot prepare " + batch);
+                })
+            .walk(graph(names("v", 20), null), 3, v -> null, v -> Outcome.succeeded());
+
+    assertTrue(result.isSuccess());
+    assertEquals(20, result.succeeded().size());
+  }
+
   // --- stopping ------------------------------------------------------------------------------
 
   @Test
@@ -377,21 +442,19 @@ class WalkerTest {
   // --- listener ------------------------------------------------------------------------------
 
   @Test
-  void theListenerHearsEveryVertexOnTheWalkingThread() {
-    List<String> events = new ArrayList<>();
-    Thread walking = Thread.currentThread();
+  void theListenerHearsEveryVertexInOrderOneCallAtATime() {
+    List<String> events = new ArrayList<>(); // not synchronized: the calls come one at a time
+    Concurrency calls = new Concurrency();
     WalkListener<String> listener =
         new WalkListener<>() {
           @Override
           public void started(String vertex) {
-            assertSame(walking, Thread.currentThread());
-            events.add("started " + vertex);
+            calls.during(() -> events.add("started " + vertex));
           }
 
           @Override
           public void finished(String vertex, Outcome<String> outcome) {
-            assertSame(walking, Thread.currentThread());
-            events.add("finished " + vertex + " " + outcome.status());
+            calls.during(() -> events.add("finished " + vertex + " " + outcome.status()));
           }
         };
 
@@ -411,6 +474,12 @@ class WalkerTest {
             "started c",
             "finished c SUCCEEDED"),
         events);
+
+    walker
+        .withListener(listener)
+        .walk(graph(names("v", 40), null), 8, v -> null, v -> Outcome.succeeded());
+    assertEquals(5 + 2 * 40, events.size());
+    assertEquals(1, calls.max(), "the listener was called by two threads at once");
   }
 
   @Test
