@@ -70,9 +70,14 @@ public final class Applier {
     // each chain runs its steps one after the other on one thread, holding the permit of the
     // hypervisor its step calls (a provision takes well under a millisecond of it)
     Dag<List<Change>> chains = graph.chains(Applier::sameVmInTurn);
+    // while every slot is busy, the chains two turns ahead run their provision and get their
+    // intent written, so that their turn starts with the call (the intent's sync, a millisecond or
+    // more, was the largest cost of a step after the call itself)
+    PreparedChains prepared = new PreparedChains(runner, chains.vertices(), operations, done);
     WalkResult<List<Change>> result =
         Walker.<List<Change>>create()
             .withListener(WalkListener.none())
+            .withPreparer(prepared)
             .walk(
                 chains,
                 parallelism,
@@ -86,7 +91,8 @@ public final class Applier {
                   return null;
                 },
                 chain -> {
-                  for (Change change : chain) {
+                  for (int i = prepared.claimForRun(chain); i < chain.size(); i++) {
+                    Change change = chain.get(i);
                     Operation op = runner.run(change, operations.get(change));
                     done.put(op.id(), op);
                   }

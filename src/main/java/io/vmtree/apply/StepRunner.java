@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,6 +39,9 @@ final class StepRunner {
   private final ApplyListener listener;
   private final Map<TreePath, DescriptorState> current;
   private final Map<Long, Operation> failures = new ConcurrentHashMap<>();
+  // the operations whose intent was written ahead of their step, durably (writeIntentsAhead): the
+  // step finds it written
+  private final Set<Long> intentsAhead = ConcurrentHashMap.newKeySet();
 
   StepRunner(
       StateBackend state,
@@ -129,6 +133,11 @@ final class StepRunner {
 
   /** Journals a change that was not run, with why. */
   Operation skip(Change change, Operation op, String why) {
+    if (intentsAhead.remove(op.id())) {
+      // its intent was written ahead, and its call never made: nothing is pending any more
+      DescriptorState intent = current.get(intentKey(change));
+      save(withPending(intent, null));
+    }
     Operation skipped = op.ended(clock.instant(), OperationStatus.SKIPPED, why);
     state.journal().appendDeferred(skipped);
     listener.finished(change, skipped);
@@ -188,7 +197,7 @@ final class StepRunner {
   private Map<String, Object> deploy(Change change, Operation op) {
     DescriptorState before = require(change.path());
     Transitions.next(change.path(), before.status(), Action.DEPLOY);
-    markPending(before, op, change.desired().config());
+    markPending(before, op, intended(change, before));
     LiveVm vm = create(change, hypervisorName(change));
     Map<String, Object> config = change.desired().config();
     Map<String, Object> deployed = VmFields.asDeployed(config, vm);
@@ -211,7 +220,7 @@ final class StepRunner {
   private Map<String, Object> undeploy(Change change, Operation op) {
     DescriptorState before = require(change.path());
     Transitions.next(change.path(), before.status(), Action.UNDEPLOY);
-    markPending(before, op, Map.of());
+    markPending(before, op, intended(change, before));
     DeleteResult deleted = delete(change, before);
     Map<String, Object> result = deleteResult(change, before, deleted);
     // a descriptor still in the tree (target: provisioned) is recorded as the tree has it now,
@@ -236,7 +245,7 @@ final class StepRunner {
   private Map<String, Object> replace(Change change, Operation op) {
     DescriptorState before = require(change.path());
     Transitions.next(change.path(), before.status(), Action.REPLACE);
-    markPending(before, op, change.desired().config());
+    markPending(before, op, intended(change, before));
     DeleteResult deleted = delete(change, before);
     // the new VM goes where the tree says now, which may be another hypervisor than the old one
     LiveVm vm = create(change, String.valueOf(change.desired().config().get("use_hypervisor")));
@@ -255,7 +264,7 @@ final class StepRunner {
       save(withDefinition(before, desired, last(op, "succeeded", Map.of()), before.fullName()));
       return Map.of();
     }
-    markPending(before, op, desired.config());
+    markPending(before, op, intended(change, before));
     String hypervisor = before.hypervisor();
     VmSpec spec = spec(change.path(), desired);
     LiveVm vm =
@@ -288,7 +297,7 @@ final class StepRunner {
       relocate(from, moved);
       return Map.of("from", from.toString());
     }
-    markPending(before, op, before.deployedConfig());
+    markPending(before, op, intended(change, before));
     VmSpec spec = spec(change.path(), desired);
     LiveVm vm =
         limited(
@@ -375,24 +384,100 @@ final class StepRunner {
   }
 
   /**
+   * {@return the configuration the intent of {@code change} records before its hypervisor call, or
+   * null when it calls none from {@code before}}: the desired one for a new VM or an update, none
+   * for a destroy, the deployed one for a move (which changes only the VM's place)
+   */
+  private static Map<String, Object> intended(Change change, DescriptorState before) {
+    return switch (change.action()) {
+      case DEPLOY, REPLACE -> change.desired().config();
+      case UNDEPLOY -> Map.of();
+      case UPDATE ->
+          before.status() == Status.PROVISIONED || change.stateOnly()
+              ? null
+              : change.desired().config();
+      case MOVE ->
+          before.status() == Status.PROVISIONED
+              ? null
+              : java.util.Objects.requireNonNullElse(before.deployedConfig(), Map.of());
+      case PROVISION, DEPROVISION, CREATE_FOLDER, DELETE_FOLDER -> null;
+    };
+  }
+
+  /** {@return the path of the descriptor a change's intent is recorded on} */
+  private static TreePath intentKey(Change change) {
+    return change.action() == Action.MOVE && change.from() != null ? change.from() : change.path();
+  }
+
+  /**
+   * {@return the intent {@code change} will record before its call, as operation {@code op}, if it
+   * makes one and could run now; else null}
+   */
+  Intent intentAhead(Change change, Operation op) {
+    DescriptorState before = current.get(intentKey(change));
+    Map<String, Object> config = before == null ? null : intended(change, before);
+    if (config == null) {
+      return null;
+    }
+    try {
+      Transitions.next(before.fullName(), before.status(), change.action());
+    } catch (RuntimeException refused) {
+      return null; // the step fails when it runs, saying why
+    }
+    return new Intent(op, pending(before, op, config));
+  }
+
+  /** An intent made ahead of its step: the descriptor as it is recorded before the call. */
+  record Intent(Operation op, DescriptorState descriptor) {}
+
+  /**
+   * Writes intents ahead of their steps, made durable by one sync, after which their steps do not
+   * write them again. An intent written ahead of a call that is never made is cleared when its step
+   * is skipped, or resolved by looking after a crash, as one whose call failed.
+   */
+  void writeIntentsAhead(List<Intent> intents) {
+    for (int i = 0; i < intents.size(); i++) {
+      DescriptorState descriptor = intents.get(i).descriptor();
+      if (i < intents.size() - 1) {
+        save(descriptor); // durable with the last: the state's writes are one log
+      } else {
+        saveDurably(descriptor);
+      }
+    }
+    for (Intent intent : intents) {
+      intentsAhead.add(intent.op().id());
+    }
+  }
+
+  /**
    * Records the intent on the descriptor, durably, before the hypervisor is called: the one write
    * of a step that must be on disk before it goes on (a crash after the call is resolved from it).
    */
   private void markPending(DescriptorState before, Operation op, Map<String, Object> config) {
-    Map<String, Object> intent = config == null ? Map.of() : Map.of("config", config);
-    saveDurably(
-        new DescriptorState(
-            before.fullName(),
-            before.status(),
-            before.vmId(),
-            before.hypervisor(),
-            before.localDefinition(),
-            before.deployedConfig(),
-            before.lastError(),
-            before.lastOperation(),
-            before.lifecycle(),
-            before.dependsOn(),
-            last(op, "running", intent)));
+    if (intentsAhead.remove(op.id())) {
+      return; // written ahead: before is that intent
+    }
+    saveDurably(pending(before, op, config));
+  }
+
+  private DescriptorState pending(
+      DescriptorState before, Operation op, Map<String, Object> config) {
+    return withPending(before, last(op, "running", Map.of("config", config)));
+  }
+
+  private static DescriptorState withPending(DescriptorState before, LastOperation pending) {
+    return new DescriptorState(
+        before.fullName(),
+        before.status(),
+        before.vmId(),
+        before.hypervisor(),
+        before.localDefinition(),
+        before.deployedConfig(),
+        before.lastError(),
+        before.lastOperation(),
+        before.lifecycle(),
+        before.dependsOn(),
+        pending);
   }
 
   private void saveDeployed(
