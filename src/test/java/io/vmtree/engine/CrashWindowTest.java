@@ -79,6 +79,34 @@ class CrashWindowTest {
     s.expect(0, "plan", "TREE", "--detailed-exitcode");
   }
 
+  /**
+   * Killed after the intent of a VM's deploy was written ahead of its turn (IntentAheadTest) and
+   * before the turn came: the state holds the VM provisioned with its intent pending, no VM exists,
+   * and the journal has no line of that deploy. The next apply resolves it by looking and deploys.
+   */
+  @Test
+  void anIntentWrittenAheadOfACallNeverMadeIsResolvedAndDeployed() throws Exception {
+    EngineScenario s = webOneDeployed();
+    Path file = s.state().resolve("descriptors/app/web1.json");
+    Map<String, Object> deployed = EngineScenario.json(Files.readString(file));
+    s.ok("sim", "rm", "sim1", deployed.get("vm_id").toString());
+    Map<String, Object> killed = new LinkedHashMap<>(deployed);
+    killed.put("status", "provisioned");
+    killed.put("vm_id", null);
+    killed.put("hypervisor", null);
+    killed.put("deployed_config", null);
+    killed.put("pending", pending(s.lastOpId() + 1, "deploy", deployed.get("deployed_config")));
+    Files.writeString(file, JsonMapper.builder().build().writeValueAsString(killed));
+
+    s.apply();
+
+    assertEquals("deployed", s.stateDescriptor("/app/web1").get("status"));
+    assertNull(s.stateDescriptor("/app/web1").get("pending"));
+    assertEquals(1, s.vms("sim1").size());
+    s.assertConsistent("sim1");
+    s.expect(0, "plan", "TREE", "--detailed-exitcode");
+  }
+
   /** {@return /app/web1 deployed on sim1} */
   private EngineScenario webOneDeployed() {
     EngineScenario s =
