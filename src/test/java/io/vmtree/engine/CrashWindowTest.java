@@ -59,13 +59,7 @@ class CrashWindowTest {
     Map<String, Object> deployed = EngineScenario.json(Files.readString(file));
     String id = deployed.get("vm_id").toString();
     long deploy = ((Number) s.op("deploy", "/app/web1", 0).get("id")).longValue();
-    Map<String, Object> killed = new LinkedHashMap<>(deployed);
-    killed.put("status", "provisioned");
-    killed.put("vm_id", null);
-    killed.put("hypervisor", null);
-    killed.put("deployed_config", null);
-    killed.put("pending", pending(deploy, "deploy", deployed.get("deployed_config")));
-    Files.writeString(file, JsonMapper.builder().build().writeValueAsString(killed));
+    Files.writeString(file, beforeItsOutcome(deployed, deploy));
 
     assertEquals(List.of(), EngineScenario.actions(s.plan()), "the VM is adopted, not redeployed");
     String saved = dir.resolve("after-crash.plan").toString();
@@ -90,13 +84,7 @@ class CrashWindowTest {
     Path file = s.state().resolve("descriptors/app/web1.json");
     Map<String, Object> deployed = EngineScenario.json(Files.readString(file));
     s.ok("sim", "rm", "sim1", deployed.get("vm_id").toString());
-    Map<String, Object> killed = new LinkedHashMap<>(deployed);
-    killed.put("status", "provisioned");
-    killed.put("vm_id", null);
-    killed.put("hypervisor", null);
-    killed.put("deployed_config", null);
-    killed.put("pending", pending(s.lastOpId() + 1, "deploy", deployed.get("deployed_config")));
-    Files.writeString(file, JsonMapper.builder().build().writeValueAsString(killed));
+    Files.writeString(file, beforeItsOutcome(deployed, s.lastOpId() + 1));
 
     s.apply();
 
@@ -118,6 +106,20 @@ class CrashWindowTest {
                 "definition: {}\n");
     s.apply();
     return s;
+  }
+
+  /**
+   * {@return the file of a descriptor {@code deployed} by operation {@code deploy}, as it was
+   * between the deploy's intent and its outcome: provisioned, the intent pending}
+   */
+  private static String beforeItsOutcome(Map<String, Object> deployed, long deploy) {
+    Map<String, Object> killed = new LinkedHashMap<>(deployed);
+    killed.put("status", "provisioned");
+    killed.put("vm_id", null);
+    killed.put("hypervisor", null);
+    killed.put("deployed_config", null);
+    killed.put("pending", pending(deploy, "deploy", deployed.get("deployed_config")));
+    return JsonMapper.builder().build().writeValueAsString(killed);
   }
 
   /** {@return a descriptor's pending mark as a step writes it before calling the hypervisor} */
