@@ -25,7 +25,7 @@ class IntentAheadTest {
     EngineScenario s =
         new EngineScenario(dir)
             .write(
-                "_folder.yaml", EngineScenario.rootFolder("latency_ms: 40"),
+                "_folder.yaml", EngineScenario.rootFolder("latency_ms: 100"),
                 "a.yaml", "definition: {}\n",
                 "b.yaml", "definition: {}\n",
                 "c.yaml", "definition: {}\n",
@@ -35,7 +35,7 @@ class IntentAheadTest {
     s.apply("--parallelism", "1");
 
     // one slot: a runs first; once it ended, b runs, c is next, and d (two turns ahead) is made
-    // ready while b's create takes 40 ms
+    // ready while b's create takes 100 ms
     assertTrue(
         finished(s.op("provision", "/d", 0)).isBefore(finished(s.op("deploy", "/b", 0))),
         "d was not provisioned ahead, while b's call ran");

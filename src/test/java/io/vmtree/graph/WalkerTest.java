@@ -305,11 +305,28 @@ class WalkerTest {
   @Test
   void afterAFirstTurnTheVerticesAfterTheNextTurnArePrepared() {
     List<String> prepared = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch sixAndSeven = new CountDownLatch(2);
 
     WalkResult<String> result =
         walker
-            .withPreparer(prepared::addAll)
-            .walk(graph(names("v", 12), null), 2, v -> null, v -> Outcome.succeeded());
+            .withPreparer(
+                batch -> {
+                  prepared.addAll(batch);
+                  batch.stream()
+                      .filter(List.of("v6", "v7")::contains)
+                      .forEach(v -> sixAndSeven.countDown());
+                })
+            .walk(
+                graph(names("v", 12), null),
+                2,
+                v -> null,
+                v -> {
+                  if (v.equals("v11")) {
+                    // what is handed and not yet taken when the walk ends is dropped: keep it going
+                    awaitOrFail(sixAndSeven);
+                  }
+                  return Outcome.succeeded();
+                });
 
     assertTrue(result.isSuccess());
     // v0 and v1 start at once, v2 and v3 when they end: nothing is prepared during the first
@@ -324,6 +341,7 @@ class WalkerTest {
 
   @Test
   void theWalkReturnsOnlyOnceNoPreparationRuns() {
+    CountDownLatch preparationBegun = new CountDownLatch(1);
     CountDownLatch lastVertexRan = new CountDownLatch(1);
     AtomicBoolean preparationEnded = new AtomicBoolean();
 
@@ -332,6 +350,7 @@ class WalkerTest {
             .withPreparer(
                 batch -> {
                   if (batch.contains("v6")) {
+                    preparationBegun.countDown();
                     awaitOrFail(lastVertexRan);
                     preparationEnded.set(true);
                   }
@@ -342,6 +361,8 @@ class WalkerTest {
                 v -> null,
                 v -> {
                   if (v.equals("v7")) {
+                    // the walk cannot end before v7 does, nor v7 before v6's preparation began
+                    awaitOrFail(preparationBegun);
                     lastVertexRan.countDown();
                   }
                   return Outcome.succeeded();
