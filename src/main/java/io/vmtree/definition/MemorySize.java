@@ -29,16 +29,25 @@ public record MemorySize(long mebibytes) implements Comparable<MemorySize> {
    * @throws IllegalArgumentException with a message fit for a user when the text is not a size
    */
   public static MemorySize parse(String text) {
-    Matcher m = TEXT.matcher(text);
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "invalid memory size \""
-              + text
-              + "\": use a whole number of MiB, or a number with MiB, GiB or TiB (\"4GiB\")");
+    String number;
+    String unit;
+    if (isCompact(text)) {
+      number = text.substring(0, text.length() - 3);
+      unit = text.substring(text.length() - 3);
+    } else {
+      Matcher m = TEXT.matcher(text);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "invalid memory size \""
+                + text
+                + "\": use a whole number of MiB, or a number with MiB, GiB or TiB (\"4GiB\")");
+      }
+      number = m.group(1);
+      unit = m.group(2);
     }
-    long amount = Long.parseLong(m.group(1));
+    long amount = Long.parseLong(number);
     int shift =
-        switch (m.group(2)) {
+        switch (unit) {
           case "GiB" -> 10;
           case "TiB" -> 20;
           default -> 0;
@@ -47,6 +56,29 @@ public record MemorySize(long mebibytes) implements Comparable<MemorySize> {
       throw new IllegalArgumentException("memory size \"" + text + "\" is too large");
     }
     return new MemorySize(amount << shift);
+  }
+
+  /**
+   * {@return whether {@code text} is digits and a unit, nothing around them}: what state and plans
+   * hold (the canonical form), read without the pattern. An apply reads a size twice per VM it
+   * creates, and the matcher was a hundredth of the steps' CPU.
+   */
+  private static boolean isCompact(String text) {
+    int digits = text.length() - 3;
+    if (digits < 1 || digits > 15 || !text.startsWith("iB", digits + 1)) {
+      return false;
+    }
+    char unit = text.charAt(digits);
+    if (unit != 'M' && unit != 'G' && unit != 'T') {
+      return false;
+    }
+    for (int i = 0; i < digits; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@return the canonical text: {@code 4096} MiB is {@code "4GiB"}, {@code 1536} stays MiB} */

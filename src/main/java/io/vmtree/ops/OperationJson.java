@@ -1,6 +1,5 @@
 package io.vmtree.ops;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -26,6 +25,8 @@ final class OperationJson {
           .disable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  private static final JsonLines LINES = new JsonLines(MAPPER.writer());
 
   private OperationJson() {}
 
@@ -55,24 +56,24 @@ final class OperationJson {
    * its order, written by hand (see {@link SortedJson} for why)
    */
   static byte[] encode(Operation op) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = MAPPER.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeName("id");
-      g.writeNumber(op.id());
-      SortedJson.writeString(g, "type", op.type());
-      g.writeName("targets");
-      SortedJson.writeStrings(g, op.targets());
-      SortedJson.writeString(g, "submitted", IsoInstant.format(op.submitted()));
-      SortedJson.writeString(g, "started", IsoInstant.format(op.started()));
-      SortedJson.writeString(g, "finished", IsoInstant.format(op.finished()));
-      SortedJson.writeString(g, "status", op.status().label());
-      g.writeName("result");
-      SortedJson.writeMap(g, op.result());
-      SortedJson.writeString(g, "error", op.error());
-      g.writeEndObject();
-    }
-    return out.toByteArray();
+    return LINES.encode(g -> write(g, op));
+  }
+
+  private static void write(JsonGenerator g, Operation op) {
+    g.writeStartObject();
+    g.writeName("id");
+    g.writeNumber(op.id());
+    SortedJson.writeString(g, "type", op.type());
+    g.writeName("targets");
+    SortedJson.writeStrings(g, op.targets());
+    SortedJson.writeString(g, "submitted", IsoInstant.format(op.submitted()));
+    SortedJson.writeString(g, "started", IsoInstant.format(op.started()));
+    SortedJson.writeString(g, "finished", IsoInstant.format(op.finished()));
+    SortedJson.writeString(g, "status", op.status().label());
+    g.writeName("result");
+    SortedJson.writeMap(g, op.result());
+    SortedJson.writeString(g, "error", op.error());
+    g.writeEndObject();
   }
 
   /** {@return what databind writes for {@link Line}: the reference of the tests} */

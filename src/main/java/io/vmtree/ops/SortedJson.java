@@ -2,10 +2,10 @@ package io.vmtree.ops;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -63,12 +63,30 @@ public final class SortedJson {
       return;
     }
     g.writeStartObject();
-    Map<?, ?> sorted = map instanceof SortedMap<?, ?> || map.size() < 2 ? map : new TreeMap<>(map);
-    for (Map.Entry<?, ?> entry : sorted.entrySet()) {
-      g.writeName(String.valueOf(entry.getKey()));
-      write(g, entry.getValue());
+    if (map.size() < 2 || (map instanceof SortedMap<?, ?> sorted && sorted.comparator() == null)) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        writeEntry(g, entry);
+      }
+    } else {
+      // the entries sorted in an array: a TreeMap per map written was a twentieth of an apply's CPU
+      Map.Entry<?, ?>[] entries = map.entrySet().toArray(new Map.Entry<?, ?>[0]);
+      Arrays.sort(entries, SortedJson::byKey);
+      for (Map.Entry<?, ?> entry : entries) {
+        writeEntry(g, entry);
+      }
     }
     g.writeEndObject();
+  }
+
+  private static void writeEntry(JsonGenerator g, Map.Entry<?, ?> entry) {
+    g.writeName(String.valueOf(entry.getKey()));
+    write(g, entry.getValue());
+  }
+
+  /** The natural order of the keys, as a {@link java.util.TreeMap} of them has it. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int byKey(Map.Entry<?, ?> a, Map.Entry<?, ?> b) {
+    return ((Comparable) a.getKey()).compareTo(b.getKey());
   }
 
   /** Writes {@code list} of strings as an array, or null. */

@@ -1,6 +1,7 @@
 package io.vmtree.state;
 
 import io.vmtree.ops.IsoInstant;
+import io.vmtree.ops.JsonLines;
 import io.vmtree.ops.SortedJson;
 import io.vmtree.tree.Lifecycle;
 import io.vmtree.tree.Status;
@@ -43,6 +44,7 @@ final class StateCodec {
   private static final tools.jackson.databind.ObjectWriter LINE_WRITER =
       MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
   private static final tools.jackson.databind.ObjectWriter FILE_WRITER = MAPPER.writer();
+  private static final JsonLines LINES = new JsonLines(LINE_WRITER);
 
   private StateCodec() {}
 
@@ -169,11 +171,7 @@ final class StateCodec {
 
   /** {@return the descriptor as {@link #encodeDescriptor} does, on one line, without newline} */
   static byte[] encodeDescriptorLine(DescriptorState d) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    try (JsonGenerator g = LINE_WRITER.createGenerator(out)) {
-      writeDescriptor(g, d);
-    }
-    return out.toByteArray();
+    return LINES.encode(g -> writeDescriptor(g, d));
   }
 
   /**

@@ -36,6 +36,7 @@ class MemorySizeTest {
           TiB are 1024 GiB                | 1TiB        | 1048576
           spaces around and inside        | ' 2 GiB '   | 2048
           the largest TiB count           | 1048576TiB  | 1099511627776
+          leading zeros                   | 007GiB      | 7168
           """)
   void parseReadsAWholeNumberWithABinaryUnit(String reason, String text, long mebibytes) {
     assertEquals(MemorySize.ofMebibytes(mebibytes), MemorySize.parse(text));
@@ -60,6 +61,8 @@ class MemorySizeTest {
           a negative number           | -1MiB
           nothing                     | ''
           a unit alone                | GiB
+          sixteen digits              | 1234567890123456MiB
+          a unit with a letter more   | 4GiBs
           """)
   void parseRejectsTextThatIsNotASize(String reason, String text) {
     IllegalArgumentException e =
