@@ -27,7 +27,7 @@ public final class SimConnector implements Connector {
   @Override
   public HypervisorSession connect(HypervisorConfig config) {
     SimSettings settings = SimSettings.of(config);
-    SimWorld world = SimWorld.at(settings.dir());
+    SimWorld world = SimWorld.asHypervisor(settings.dir());
     boolean down;
     try {
       down = world.isDown();

@@ -53,6 +53,7 @@ final class SimSession implements HypervisorSession {
     return call(
         () -> {
           if (spec.baseImage().startsWith("missing-")) {
+            world.refuseWhenDown();
             throw new ConnectorException(
                 Kind.REJECTED, settings.name() + ": image " + spec.baseImage() + " not found");
           }
@@ -120,15 +121,19 @@ final class SimSession implements HypervisorSession {
     long sent = System.nanoTime();
     long latency = TimeUnit.MILLISECONDS.toNanos(settings.latencyMs());
     try {
-      if (world.isDown()) {
-        throw failure(Kind.UNREACHABLE, "hypervisor is unreachable (down)");
-      }
-      if (settings.failRate() > 0 && random.nextDouble() < settings.failRate()) {
-        throw failure(Kind.TRANSIENT, "injected failure (fail_rate " + settings.failRate() + ")");
+      // the world, opened as a hypervisor, refuses the effect while down; with failures to inject,
+      // it is asked first, so that a down hypervisor still answers unreachable to every call
+      if (settings.failRate() > 0) {
+        world.refuseWhenDown();
+        if (random.nextDouble() < settings.failRate()) {
+          throw failure(Kind.TRANSIENT, "injected failure (fail_rate " + settings.failRate() + ")");
+        }
       }
       T result = effect.get();
       waitUntil(sent + latency); // the answer on its way
       return result;
+    } catch (SimWorld.Down e) {
+      throw answered(sent + latency, failure(Kind.UNREACHABLE, e.getMessage()));
     } catch (SimWorldException e) {
       throw answered(sent + latency, failure(Kind.REJECTED, e.getMessage(), e));
     } catch (ConnectorException e) {

@@ -26,16 +26,55 @@ public final class SimWorld implements AutoCloseable {
   private final Path dir;
   private final WorldLog log;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final boolean refusedWhenDown;
 
-  private SimWorld(Path dir) {
+  private SimWorld(Path dir, boolean refusedWhenDown) {
     this.dir = Objects.requireNonNull(dir, "dir");
     this.log = WorldLog.of(dir);
+    this.refusedWhenDown = refusedWhenDown;
     log.retain();
   }
 
   /** {@return the world kept in {@code dir}; nothing is read or written yet} */
   public static SimWorld at(Path dir) {
-    return new SimWorld(dir);
+    return new SimWorld(dir, false);
+  }
+
+  /**
+   * {@return the world kept in {@code dir} as its hypervisor's calls see it: while it is down, its
+   * VMs are neither listed, read nor changed ({@link Down})}. The flag is read with what the call
+   * reads or changes, under the same look at the log: a separate look first cost a file status and
+   * a turn of the log's lock per call.
+   */
+  static SimWorld asHypervisor(Path dir) {
+    return new SimWorld(dir, true);
+  }
+
+  /** What a call of a world opened {@link #asHypervisor as a hypervisor} meets while it is down. */
+  static final class Down extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Down() {
+      super("hypervisor is unreachable (down)", null, false, false);
+    }
+  }
+
+  /**
+   * Throws {@link Down} when this is a hypervisor's view and the world is down: for a call answered
+   * without reading the world otherwise.
+   */
+  void refuseWhenDown() {
+    if (refusedWhenDown && isDown()) {
+      throw new Down();
+    }
+  }
+
+  /** {@return {@code model}, when the call may see it} */
+  private WorldModel up(WorldModel model) {
+    if (refusedWhenDown && model.down()) {
+      throw new Down();
+    }
+    return model;
   }
 
   /** {@return the world's directory, as given} */
@@ -66,15 +105,16 @@ public final class SimWorld implements AutoCloseable {
 
   /** {@return every VM, by id} */
   public List<SimVm> list() {
-    return io("read", () -> log.read(WorldModel::list));
+    return io("read", () -> log.read(model -> up(model).list()));
   }
 
   /** {@return the VM {@code id}, if it exists} */
   public Optional<SimVm> get(String id) {
     if (!WorldFiles.isVmId(id)) {
+      refuseWhenDown();
       return Optional.empty();
     }
-    return io("read", () -> log.read(model -> model.get(id)));
+    return io("read", () -> log.read(model -> up(model).get(id)));
   }
 
   /**
@@ -92,6 +132,7 @@ public final class SimWorld implements AutoCloseable {
         () ->
             log.write(
                 model -> {
+                  up(model);
                   Optional<SimVm> marked =
                       vm.marker() == null ? Optional.empty() : model.carrying(vm.marker());
                   if (marked.isPresent()) {
@@ -138,6 +179,7 @@ public final class SimWorld implements AutoCloseable {
   private Optional<SimVm> changeExisting(
       String verb, String id, Function<SimVm, WorldLog.Changed<Optional<SimVm>>> change) {
     if (!WorldFiles.isVmId(id) || !exists()) {
+      refuseWhenDown(); // the answer of a down hypervisor comes before "no such VM"
       return Optional.empty();
     }
     return io(
@@ -145,7 +187,7 @@ public final class SimWorld implements AutoCloseable {
         () ->
             log.write(
                 model ->
-                    model
+                    up(model)
                         .get(id)
                         .map(change)
                         .orElseGet(() -> new WorldLog.Changed<>(Optional.empty(), List.of()))));

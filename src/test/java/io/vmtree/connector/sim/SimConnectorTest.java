@@ -269,6 +269,28 @@ class SimConnectorTest {
   }
 
   @Test
+  void aDownSimAnswersUnreachableBeforeAnythingElseItWouldSay() {
+    VmSpec missing =
+        new VmSpec("web1", List.of("lab"), "/lab/web1", "missing-x", 2, 4096, true, Map.of(), null);
+    try (HypervisorSession session = connect();
+        HypervisorSession failing = connect("fail_rate", 1.0)) {
+      session.create(spec("/lab/web1"));
+      world().setDown(true);
+
+      for (Callable<?> call :
+          List.<Callable<?>>of(
+              () -> session.create(missing),
+              () -> session.power("vm-999999", PowerAction.START),
+              () -> session.power("not-an-id", PowerAction.START),
+              () -> session.delete("not-an-id", false),
+              failing::list)) {
+        ConnectorException e = assertThrows(ConnectorException.class, call::call);
+        assertEquals(Kind.UNREACHABLE, e.kind(), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   void aCallCostsItsLatencyAndChangesTheWorldBeforeItsAnswerArrives() throws Exception {
     try (HypervisorSession session = connect("latency_ms", 600)) {
       ExecutorService pool = Executors.newSingleThreadExecutor();
