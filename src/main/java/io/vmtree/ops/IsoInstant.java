@@ -16,6 +16,12 @@ public final class IsoInstant {
   private static final long LAST_SECOND_OF_9999 = 253_402_300_799L;
   private static final int SECONDS_PER_DAY = 86_400;
 
+  // the date of the last instant written, as text: the instants of one command fall on a day or
+  // two, and working out the calendar date was a third of the cost of each
+  private record Day(long epochDay, String text) {}
+
+  private static volatile Day lastDay = new Day(-1, "");
+
   private IsoInstant() {}
 
   /** {@return {@code instant} as {@link Instant#toString} writes it; null for null} */
@@ -27,15 +33,17 @@ public final class IsoInstant {
     if (seconds < 0 || seconds > LAST_SECOND_OF_9999) {
       return instant.toString();
     }
-    LocalDate date = LocalDate.ofEpochDay(seconds / SECONDS_PER_DAY);
+    long epochDay = seconds / SECONDS_PER_DAY;
+    Day day = lastDay;
+    if (day.epochDay() != epochDay) {
+      day = new Day(epochDay, date(epochDay));
+      lastDay = day;
+    }
     int secondOfDay = (int) (seconds % SECONDS_PER_DAY);
     int nanos = instant.getNano();
     char[] text = new char[30];
-    int at = digits(text, 0, date.getYear(), 4);
-    text[at++] = '-';
-    at = digits(text, at, date.getMonthValue(), 2);
-    text[at++] = '-';
-    at = digits(text, at, date.getDayOfMonth(), 2);
+    day.text().getChars(0, 10, text, 0);
+    int at = 10;
     text[at++] = 'T';
     at = digits(text, at, secondOfDay / 3600, 2);
     text[at++] = ':';
@@ -54,6 +62,18 @@ public final class IsoInstant {
     }
     text[at++] = 'Z';
     return new String(text, 0, at);
+  }
+
+  /** {@return the date of {@code epochDay} as {@code yyyy-mm-dd}} */
+  private static String date(long epochDay) {
+    LocalDate date = LocalDate.ofEpochDay(epochDay);
+    char[] text = new char[10];
+    int at = digits(text, 0, date.getYear(), 4);
+    text[at++] = '-';
+    at = digits(text, at, date.getMonthValue(), 2);
+    text[at++] = '-';
+    digits(text, at, date.getDayOfMonth(), 2);
+    return new String(text);
   }
 
   /** Writes {@code value} as {@code width} digits, zero-padded, at {@code at}; returns the end. */

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Objects;
@@ -69,7 +68,7 @@ public final class LocalStateBackend implements StateBackend {
   private final JsonlJournal journal;
   private final StateLog log;
   private final Object[] pathLocks;
-  private final Set<Path> logged;
+  private final Set<TreePath> logged;
   private final ConcurrentMap<TreePath, DescriptorState> unwritten;
   private final java.util.concurrent.locks.ReadWriteLock checkpointLock;
   private final Object metaLock;
@@ -115,8 +114,9 @@ public final class LocalStateBackend implements StateBackend {
    * @param metaLock guards meta.json, folders.json and the lock's group commit
    * @param pathLocks serialize writes of one path, so that its log records and its file change in
    *     the same order
-   * @param logged the files changed since the log was last emptied: what releasing the lock makes
-   *     durable
+   * @param logged the descriptors changed since the log was last emptied: whose files releasing the
+   *     lock makes durable (paths, not files: a file's path is only worked out then, not for each
+   *     of the three saves of a VM an apply creates) durable
    * @param unwritten the descriptors saved to the log but not yet to their files: the files are
    *     written once, with their last content, when the lock is released
    * @param checkpointLock writes hold it shared, emptying the log exclusively: no record is
@@ -125,7 +125,7 @@ public final class LocalStateBackend implements StateBackend {
   private record Shared(
       Object metaLock,
       Object[] pathLocks,
-      Set<Path> logged,
+      Set<TreePath> logged,
       ConcurrentMap<TreePath, DescriptorState> unwritten,
       java.util.concurrent.locks.ReadWriteLock checkpointLock) {
     Shared() {
@@ -227,7 +227,9 @@ public final class LocalStateBackend implements StateBackend {
 
   private void save(DescriptorState descriptor, boolean durable) {
     TreePath path = Objects.requireNonNull(descriptor, "descriptor").fullName();
-    Path file = descriptors.file(path);
+    if (path.isRoot()) {
+      throw new IllegalArgumentException("the root folder / is not a descriptor");
+    }
     boolean locked;
     synchronized (metaLock) {
       locked = held != null;
@@ -239,7 +241,7 @@ public final class LocalStateBackend implements StateBackend {
         end = log.write(descriptor);
         if (locked) {
           unwritten.put(path, descriptor);
-          logged.add(file);
+          logged.add(path);
         } else {
           // no release of the lock will write it: the file now, durably (the log line keeps
           // readers from laying an older record of a log left by a killed holder over it)
@@ -269,7 +271,7 @@ public final class LocalStateBackend implements StateBackend {
         }
         log.remove(fullName);
         descriptors.delete(fullName, false);
-        logged.add(file);
+        logged.add(fullName);
       }
     } finally {
       checkpointLock.readLock().unlock();
@@ -404,7 +406,7 @@ public final class LocalStateBackend implements StateBackend {
       // the log first: should writing the files fail, it still holds every record
       log.sync();
       unwritten.values().parallelStream().forEach(d -> descriptors.write(d, false));
-      AtomicFiles.syncAll(dir, List.copyOf(logged));
+      AtomicFiles.syncAll(dir, logged.stream().map(descriptors::file).toList());
       log.truncate();
       unwritten.clear();
       logged.clear();
