@@ -1,5 +1,6 @@
 package io.vmtree.ops;
 
+import io.vmtree.json.JsonLines;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

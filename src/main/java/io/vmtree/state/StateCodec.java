@@ -1,7 +1,7 @@
 package io.vmtree.state;
 
+import io.vmtree.json.JsonLines;
 import io.vmtree.ops.IsoInstant;
-import io.vmtree.ops.JsonLines;
 import io.vmtree.ops.SortedJson;
 import io.vmtree.tree.Lifecycle;
 import io.vmtree.tree.Status;

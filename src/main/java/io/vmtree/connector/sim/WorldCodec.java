@@ -1,5 +1,6 @@
 package io.vmtree.connector.sim;
 
+import io.vmtree.json.JsonLines;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class WorldCodec {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final ObjectWriter WRITER = MAPPER.writer();
+  private static final JsonLines LINES = new JsonLines(WRITER);
 
   private WorldCodec() {}
 
@@ -28,11 +30,7 @@ final class WorldCodec {
 
   /** {@return {@code record} as a line of the log, without its newline} */
   static byte[] line(WorldRecord record) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(384);
-    try (JsonGenerator g = WRITER.createGenerator(out)) {
-      write(g, record);
-    }
-    return out.toByteArray();
+    return LINES.encode(g -> write(g, record));
   }
 
   /** {@return the lines of {@code records}, each with its newline} */

@@ -1,4 +1,4 @@
-package io.vmtree.ops;
+package io.vmtree.json;
 
 import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
@@ -9,11 +9,11 @@ import tools.jackson.databind.ObjectWriter;
  * Writes one JSON document at a time, each on the same generator of the calling thread, and hands
  * back its bytes.
  *
- * <p>Why: an apply writes a line per record (the journal, the state log), seven per VM it creates.
- * A generator made per line took its buffers from Jackson's shared pool and gave them back, and set
- * up its context objects: a twentieth of the steps' CPU once compiled, more while interpreted. A
- * generator kept per thread does that once; its root values follow each other with no separator, so
- * each flush yields exactly one document.
+ * <p>Why: an apply writes a line per record (the journal, the state log, the sim's world), eight
+ * per VM it creates. A generator made per line took its buffers from Jackson's shared pool and gave
+ * them back, and set up its context objects: a twentieth of the steps' CPU once compiled, more
+ * while interpreted. A generator kept per thread does that once; its root values follow each other
+ * with no separator, so each flush yields exactly one document.
  */
 public final class JsonLines {
   private final ObjectWriter writer;
