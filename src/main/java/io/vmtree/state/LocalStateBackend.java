@@ -116,11 +116,13 @@ public final class LocalStateBackend implements StateBackend {
    *     the same order
    * @param logged the descriptors changed since the log was last emptied: whose files releasing the
    *     lock makes durable (paths, not files: a file's path is only worked out then, not for each
-   *     of the three saves of a VM an apply creates) durable
+   *     of the three saves of a VM an apply creates)
    * @param unwritten the descriptors saved to the log but not yet to their files: the files are
    *     written once, with their last content, when the lock is released
    * @param checkpointLock writes hold it shared, emptying the log exclusively: no record is
-   *     appended between the sync of the files and the truncation
+   *     appended between the sync of the files and the truncation. A {@link
+   *     java.util.concurrent.locks.StampedLock}'s view: never taken twice by a thread, so it needs
+   *     no count of holds per thread, which was most of the cost of taking it for every save
    */
   private record Shared(
       Object metaLock,
@@ -134,7 +136,7 @@ public final class LocalStateBackend implements StateBackend {
           newLocks(256),
           ConcurrentHashMap.newKeySet(),
           new ConcurrentHashMap<>(),
-          new java.util.concurrent.locks.ReentrantReadWriteLock());
+          new java.util.concurrent.locks.StampedLock().asReadWriteLock());
     }
 
     private static Object[] newLocks(int count) {
