@@ -68,8 +68,8 @@ public final class SortedJson {
         writeEntry(g, entry);
       }
     } else {
-      // the entries sorted in an array: a TreeMap made of each map written was a fortieth of the CPU
-      // of an apply
+      // the entries sorted in an array: a TreeMap made of each map written was a fortieth of
+      // the CPU of an apply
       Map.Entry<?, ?>[] entries = map.entrySet().toArray(new Map.Entry<?, ?>[0]);
       Arrays.sort(entries, SortedJson::byKey);
       for (Map.Entry<?, ?> entry : entries) {
