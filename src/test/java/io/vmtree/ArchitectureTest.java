@@ -92,7 +92,7 @@ class ArchitectureTest {
         .whereLayer("Ops")
         .mayOnlyBeAccessedByLayers("State", "Apply", "Engine", "Report", "Cli", "Server")
         .whereLayer("Json")
-        .mayOnlyBeAccessedByLayers("Ops", "State", "Sim")
+        .mayOnlyBeAccessedByLayers("Ops", "State", "Sim", "Server")
         .whereLayer("Sim")
         .mayOnlyBeAccessedByLayers("Engine", "Cli")
         .whereLayer("Proxmox")

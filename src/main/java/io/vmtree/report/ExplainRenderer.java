@@ -13,13 +13,33 @@ public final class ExplainRenderer {
 
   /** {@return the SPEC §4 {@code explain --json} object} */
   public static Map<String, Object> toJson(Explanation explanation) {
-    ComputedDefinition computed = explanation.computed().redacted();
-    Map<String, Object> origins = new LinkedHashMap<>();
-    computed.origins().forEach((field, origin) -> origins.put(field, origin.describe()));
+    Map<String, Object> json = summary(explanation);
+    json.putAll(definition(explanation.computed()));
+    return json;
+  }
+
+  /**
+   * {@return the fields of {@link #toJson} before the definition: {@code full_name}, {@code
+   * status}, {@code target}} (a mutable map, in that order)
+   */
+  public static Map<String, Object> summary(Explanation explanation) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("full_name", explanation.descriptor().path().toString());
     json.put("status", explanation.status().label());
     json.put("target", explanation.descriptor().target().label());
+    return json;
+  }
+
+  /**
+   * {@return the fields of {@link #toJson} that come from the tree alone: {@code
+   * computed_definition}, secrets redacted, and {@code origins}} (the service renders them once per
+   * version of the tree)
+   */
+  public static Map<String, Object> definition(ComputedDefinition definition) {
+    ComputedDefinition computed = definition.redacted();
+    Map<String, Object> origins = new LinkedHashMap<>();
+    computed.origins().forEach((field, origin) -> origins.put(field, origin.describe()));
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("computed_definition", computed.values());
     json.put("origins", origins);
     return json;

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +61,14 @@ final class Api {
 
   private final Service service;
   private final List<Route> routes;
+
+  /** The last answer rendered for an operation polled, by id: see {@link #operationReply}. */
+  private record RenderedOperation(
+      Operation operation, Optional<String> requestedBy, byte[] json) {}
+
+  private static final int MAX_RENDERED_OPERATIONS = 1024;
+  private final Map<Long, RenderedOperation> renderedOperations = new ConcurrentHashMap<>();
+  private final RenderedDefinitions definitions = new RenderedDefinitions();
 
   Api(Service service) {
     this.service = service;
@@ -274,9 +283,8 @@ final class Api {
     Map<String, Object> json;
     ComputedDefinition computed = loaded.validation().computed().get(path);
     if (desired.isPresent() && computed != null) {
-      json =
-          new LinkedHashMap<>(
-              ExplainRenderer.toJson(new Explanation(desired.get(), status, computed)));
+      json = ExplainRenderer.summary(new Explanation(desired.get(), status, computed));
+      json.putAll(definitions.of(path, computed));
     } else {
       json = new LinkedHashMap<>();
       json.put("full_name", path.toString());
@@ -396,15 +404,15 @@ final class Api {
           "operation " + id + " acts outside the subtrees of token " + token.name());
     }
     if (op.status().isFinal() || wait.isZero() || tracked.isEmpty()) {
-      return new Http.Json(200, json(op));
+      return operationReply(op);
     }
     Tracked t = tracked.get();
     CompletableFuture<Http.Reply> reply =
         t.done()
-            .thenApply(last -> (Http.Reply) new Http.Json(200, json(last)))
+            .thenApply(this::operationReply)
             .copy()
             .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
-            .thenApply(r -> r != null ? r : new Http.Json(200, json(t.operation())));
+            .thenApply(r -> r != null ? r : operationReply(t.operation()));
     return new Http.Later(reply);
   }
 
@@ -588,6 +596,25 @@ final class Api {
     Map<String, Object> json = OperationJson.of(op);
     service.queue().find(op.id()).ifPresent(t -> json.put("requested_by", t.requestedBy()));
     return json;
+  }
+
+  /**
+   * {@return the answer of {@code GET /v1/operations/{id}}}: rendered again only when the
+   * operation's record changed, since clients poll an operation far more often than it changes (a
+   * record is replaced, never modified, at each change)
+   */
+  private Http.Reply operationReply(Operation op) {
+    Optional<String> requestedBy = service.queue().find(op.id()).map(Tracked::requestedBy);
+    RenderedOperation last = renderedOperations.get(op.id());
+    if (last != null && last.operation() == op && last.requestedBy().equals(requestedBy)) {
+      return new Http.Encoded(200, last.json());
+    }
+    byte[] json = JsonAnswer.line(json(op));
+    if (renderedOperations.size() >= MAX_RENDERED_OPERATIONS) {
+      renderedOperations.clear(); // bounded; the operations polled now are rendered again
+    }
+    renderedOperations.put(op.id(), new RenderedOperation(op, requestedBy, json));
+    return new Http.Encoded(200, json);
   }
 
   static ApiError outOfScope(Token token, TreePath path) {

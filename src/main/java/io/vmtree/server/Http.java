@@ -11,7 +11,7 @@ final class Http {
   record Request(String method, String path, Map<String, String> query, Token token, byte[] body) {}
 
   /** What to answer. */
-  sealed interface Reply permits Json, Text, Later {}
+  sealed interface Reply permits Json, Encoded, Text, Later {}
 
   /** A JSON body, with extra headers (such as {@code Location}). */
   record Json(int status, Object body, Map<String, String> headers) implements Reply {
@@ -19,6 +19,9 @@ final class Http {
       this(status, body, Map.of());
     }
   }
+
+  /** A JSON body already rendered by {@link JsonAnswer#line}. */
+  record Encoded(int status, byte[] json) implements Reply {}
 
   /** A text body of {@code contentType}. */
   record Text(int status, String contentType, String body) implements Reply {}

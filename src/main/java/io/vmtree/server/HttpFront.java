@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.vmtree.report.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,6 +55,8 @@ final class HttpFront {
   private final Metrics metrics;
   private final long maxBody;
   private final PrintWriter log;
+
+  private static final byte[] NO_BODY = new byte[0];
 
   /**
    * The access log is written by its own thread every FLUSH_MS: a request only queues its line (no
@@ -320,6 +321,11 @@ final class HttpFront {
 
   private byte[] readBody(HttpExchange exchange) {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length == null && !exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+      // HTTP/1.1: a request with neither header has no body (every GET of a polling client);
+      // reading its empty stream cost each read a buffer
+      return NO_BODY;
+    }
     if (length != null) {
       long declared;
       try {
@@ -385,23 +391,16 @@ final class HttpFront {
     return new Http.Json(e.status(), Map.of("error", error));
   }
 
-  /**
-   * {@return the JSON of {@code body} and a newline, as UTF-8}: written as bytes at once rather
-   * than through a String, which cost every answer two more copies of it
-   */
-  private static byte[] jsonLine(Object body) {
-    byte[] json = Json.MAPPER.writeValueAsBytes(body);
-    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-    line[json.length] = '\n';
-    return line;
-  }
-
   /** An answer serialized: what {@link #send} writes. */
   private record Rendered(int status, String type, byte[] bytes, Map<String, String> headers) {}
 
   private static Rendered render(Http.Reply reply) {
     if (reply instanceof Http.Json json) {
-      return new Rendered(json.status(), "application/json", jsonLine(json.body()), json.headers());
+      return new Rendered(
+          json.status(), "application/json", JsonAnswer.line(json.body()), json.headers());
+    }
+    if (reply instanceof Http.Encoded encoded) {
+      return new Rendered(encoded.status(), "application/json", encoded.json(), Map.of());
     }
     Http.Text text = (Http.Text) reply;
     return new Rendered(
