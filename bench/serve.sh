@@ -85,7 +85,7 @@ reads() {  # reads OP [wrk options...]: CLIENTS connections reading descriptors 
 service() {
   local run=$1 warm=$2 pid url plan apply load status t0 t1 floor warmup=""
   ./vmtree --state "$out/$run-state" serve --tree "$out/tree2" --listen 127.0.0.1:0 \
-    --parallelism 50 --rate-limit 0 ${HTTP_THREADS:+--http-threads "$HTTP_THREADS"} --no-watch 2>"$out/$run.log" &
+    --parallelism 50 --rate-limit 0 ${HTTP_THREADS:+--http-threads "$HTTP_THREADS"} ${HTTP_NICE:+--http-nice "$HTTP_NICE"} --no-watch 2>"$out/$run.log" &
   pid=$!
   trap "kill $pid 2>/dev/null || true" EXIT
   for _ in $(seq 1 600); do grep -q "listening on" "$out/$run.log" && break; sleep 0.1; done

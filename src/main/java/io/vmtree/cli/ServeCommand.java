@@ -103,6 +103,15 @@ final class ServeCommand implements Callable<Integer> {
   Integer httpThreads;
 
   @Option(
+      names = "--http-nice",
+      paramLabel = "N",
+      description =
+          "Run the threads answering requests N nice levels below the operations' threads, so"
+              + " that reads take CPU from a running apply only when it leaves some (0-19;"
+              + " default: ${DEFAULT-VALUE}; 0: the same priority).")
+  int httpNice = ServeOptions.DEFAULT_HTTP_NICE;
+
+  @Option(
       names = "--drift-interval",
       paramLabel = "DURATION",
       description =
@@ -127,6 +136,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     int threads =
         httpThreads != null ? httpThreads : 2 * Runtime.getRuntime().availableProcessors();
+    if (httpNice < 0 || httpNice > 19) {
+      throw new CliException(ExitCodes.ERROR, "--http-nice must be from 0 to 19, not " + httpNice);
+    }
     if (parallelism < 1 || threads < 1 || maxBody < 1 || rate < 0 || burst < 1 || grace < 0) {
       throw new CliException(
           ExitCodes.ERROR,
@@ -148,7 +160,8 @@ final class ServeCommand implements Callable<Integer> {
             Duration.ofSeconds(grace),
             threads,
             !noWatch,
-            driftInterval == null ? null : interval(driftInterval));
+            driftInterval == null ? null : interval(driftInterval),
+            httpNice);
     Service service;
     try {
       service = Service.start(options, root.engine(), terminal.err());

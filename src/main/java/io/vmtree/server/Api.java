@@ -150,7 +150,10 @@ final class Api {
 
   private Http.Reply reload(Http.Request request, Matcher match) {
     RequestBody.parse(request.body(), Set.of());
-    TreeView.Loaded loaded = service.tree().reload();
+    return new Http.Later(service.tree().reloadForRequest().thenApply(Api::reloaded));
+  }
+
+  private static Http.Reply reloaded(TreeView.Loaded loaded) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("generation", loaded.generation());
     json.put("descriptors", loaded.validation().tree().map(t -> t.descriptors().size()).orElse(0));

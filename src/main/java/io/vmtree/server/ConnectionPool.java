@@ -34,7 +34,11 @@ final class ConnectionPool implements Executor {
   private final int max;
   private volatile long lastStart = System.nanoTime();
 
-  ConnectionPool(int size, int max, String name) {
+  /**
+   * A pool of {@code size} threads named {@code name}-N, growing up to {@code max}; each thread
+   * runs {@code atStart} first.
+   */
+  ConnectionPool(int size, int max, String name, Runnable atStart) {
     this.size = size;
     this.max = Math.max(size, max);
     AtomicInteger n = new AtomicInteger();
@@ -46,7 +50,13 @@ final class ConnectionPool implements Executor {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             r -> {
-              Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+              Thread t =
+                  new Thread(
+                      () -> {
+                        atStart.run();
+                        r.run();
+                      },
+                      name + "-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -68,13 +68,17 @@ final class DriftWatch implements AutoCloseable {
     this.metrics = metrics;
     this.interval = interval;
     this.log = log;
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor runs =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "vmtree-drift");
               t.setDaemon(true);
               return t;
             });
+    // started now rather than by the first GET /v1/drift (see Nice, OperationQueue)
+    runs.prestartCoreThread();
+    this.thread = runs;
   }
 
   /** Starts the scheduled runs, the first one now; nothing when there is no interval. */

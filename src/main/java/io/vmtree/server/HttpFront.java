@@ -110,6 +110,7 @@ final class HttpFront {
       InetSocketAddress address,
       SSLContext tls,
       int threads,
+      int nice,
       Api api,
       Access access,
       RateLimiter limiter,
@@ -132,7 +133,9 @@ final class HttpFront {
       https.setHttpsConfigurator(new HttpsConfigurator(tls));
       server = https;
     }
-    pool = new ConnectionPool(threads, CONNECTION_THREADS, "vmtree-http");
+    pool =
+        new ConnectionPool(
+            threads, CONNECTION_THREADS, "vmtree-http", () -> Nice.lowerThisThread(nice, log));
     server.setExecutor(pool);
     server.createContext("/", this::handle);
     flusher =

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -104,6 +105,9 @@ final class OperationQueue {
               t.setDaemon(true);
               return t;
             });
+    // started now, by the service's own thread: started later by the first submit, they would
+    // inherit the lower CPU priority of the request's thread (see Nice)
+    ((ThreadPoolExecutor) pool).prestartAllCoreThreads();
   }
 
   /** Sets what runs the jobs and who hears about their end; before the first submit. */

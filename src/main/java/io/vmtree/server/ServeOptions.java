@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param watch whether to read the tree again when its files change
  * @param driftInterval how often to check for drift by itself, or null: only when {@code GET
  *     /v1/drift} asks
+ * @param httpNice how much lower the CPU priority of the threads answering requests is than the
+ *     service's other threads (a Linux nice increment; 0: the same)
  */
 public record ServeOptions(
     Path tree,
@@ -37,7 +39,45 @@ public record ServeOptions(
     Duration grace,
     int httpThreads,
     boolean watch,
-    Duration driftInterval) {
+    Duration driftInterval,
+    int httpNice) {
+  /** The default of {@code --http-nice}: see docs/serve.md, "CPU priority". */
+  public static final int DEFAULT_HTTP_NICE = 2;
+
+  /** Options with continuous drift every {@code driftInterval} and the default nice. */
+  public ServeOptions(
+      Path tree,
+      Path state,
+      InetSocketAddress listen,
+      Path tokens,
+      Path tlsCert,
+      Path tlsKey,
+      int parallelism,
+      long maxBody,
+      double rate,
+      double burst,
+      Duration grace,
+      int httpThreads,
+      boolean watch,
+      Duration driftInterval) {
+    this(
+        tree,
+        state,
+        listen,
+        tokens,
+        tlsCert,
+        tlsKey,
+        parallelism,
+        maxBody,
+        rate,
+        burst,
+        grace,
+        httpThreads,
+        watch,
+        driftInterval,
+        DEFAULT_HTTP_NICE);
+  }
+
   /** Options without continuous drift. */
   public ServeOptions(
       Path tree,
@@ -86,6 +126,27 @@ public record ServeOptions(
         grace,
         httpThreads,
         watch,
-        interval);
+        interval,
+        httpNice);
+  }
+
+  /** {@return these options with the request threads' nice increment {@code nice}} */
+  public ServeOptions withHttpNice(int nice) {
+    return new ServeOptions(
+        tree,
+        state,
+        listen,
+        tokens,
+        tlsCert,
+        tlsKey,
+        parallelism,
+        maxBody,
+        rate,
+        burst,
+        grace,
+        httpThreads,
+        watch,
+        driftInterval,
+        nice);
   }
 }

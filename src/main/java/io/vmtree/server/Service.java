@@ -77,6 +77,7 @@ public final class Service {
               options.listen(),
               tls,
               options.httpThreads(),
+              options.httpNice(),
               new Api(this),
               access,
               new RateLimiter(options.rate(), options.burst()),

@@ -17,6 +17,9 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +53,7 @@ final class TreeView implements AutoCloseable {
   private final Engine engine;
   private final Path root;
   private final PrintWriter log;
+  private final ThreadPoolExecutor reloads;
   private final AtomicLong generation = new AtomicLong();
   private volatile Loaded current;
   private WatchService watcher;
@@ -59,6 +63,19 @@ final class TreeView implements AutoCloseable {
     this.engine = engine;
     this.root = root;
     this.log = log;
+    this.reloads =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "vmtree-tree-reload");
+              t.setDaemon(true);
+              return t;
+            });
+    reloads.prestartAllCoreThreads();
   }
 
   /** {@return the tree's root directory} */
@@ -69,6 +86,15 @@ final class TreeView implements AutoCloseable {
   /** {@return the last reading; its validation is the last one without errors, if any} */
   Loaded current() {
     return current;
+  }
+
+  /**
+   * {@return a reading made now on a thread of the service's own}: the reading reads files on the
+   * common fork-join pool, whose threads a request's thread would start if they are not running,
+   * and those would inherit its lower CPU priority (see Nice)
+   */
+  CompletableFuture<Loaded> reloadForRequest() {
+    return CompletableFuture.supplyAsync(this::reload, reloads);
   }
 
   /** {@return the reading made now} */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionPoolTest {
   @Test
   void busyButMovingItKeepsItsSize() throws Exception {
-    ConnectionPool pool = new ConnectionPool(2, 16, "test-pool");
+    ConnectionPool pool = new ConnectionPool(2, 16, "test-pool", () -> {});
     CountDownLatch done = new CountDownLatch(2_000);
     for (int i = 0; i < 2_000; i++) {
       pool.execute(
@@ -28,7 +28,7 @@ class ConnectionPoolTest {
 
   @Test
   void stuckItAddsThreadsForWhatWaits() throws Exception {
-    ConnectionPool pool = new ConnectionPool(2, 16, "test-pool");
+    ConnectionPool pool = new ConnectionPool(2, 16, "test-pool", () -> {});
     CountDownLatch silent = new CountDownLatch(1);
     CountDownLatch answered = new CountDownLatch(1);
     pool.execute(() -> await(silent)); // two clients that never send their request
