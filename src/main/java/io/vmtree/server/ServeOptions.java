@@ -44,41 +44,7 @@ public record ServeOptions(
   /** The default of {@code --http-nice}: see docs/serve.md, "CPU priority". */
   public static final int DEFAULT_HTTP_NICE = 2;
 
-  /** Options with continuous drift every {@code driftInterval} and the default nice. */
-  public ServeOptions(
-      Path tree,
-      Path state,
-      InetSocketAddress listen,
-      Path tokens,
-      Path tlsCert,
-      Path tlsKey,
-      int parallelism,
-      long maxBody,
-      double rate,
-      double burst,
-      Duration grace,
-      int httpThreads,
-      boolean watch,
-      Duration driftInterval) {
-    this(
-        tree,
-        state,
-        listen,
-        tokens,
-        tlsCert,
-        tlsKey,
-        parallelism,
-        maxBody,
-        rate,
-        burst,
-        grace,
-        httpThreads,
-        watch,
-        driftInterval,
-        DEFAULT_HTTP_NICE);
-  }
-
-  /** Options without continuous drift. */
+  /** Options without continuous drift, with the default {@code --http-nice}. */
   public ServeOptions(
       Path tree,
       Path state,
@@ -107,7 +73,8 @@ public record ServeOptions(
         grace,
         httpThreads,
         watch,
-        null);
+        null,
+        DEFAULT_HTTP_NICE);
   }
 
   /** {@return these options with drift checked every {@code interval} (null: only on request)} */
@@ -128,25 +95,5 @@ public record ServeOptions(
         watch,
         interval,
         httpNice);
-  }
-
-  /** {@return these options with the request threads' nice increment {@code nice}} */
-  public ServeOptions withHttpNice(int nice) {
-    return new ServeOptions(
-        tree,
-        state,
-        listen,
-        tokens,
-        tlsCert,
-        tlsKey,
-        parallelism,
-        maxBody,
-        rate,
-        burst,
-        grace,
-        httpThreads,
-        watch,
-        driftInterval,
-        nice);
   }
 }
