@@ -62,9 +62,12 @@ final class Api {
   private final Service service;
   private final List<Route> routes;
 
-  /** The last answer rendered for an operation polled, by id: see {@link #operationReply}. */
-  private record RenderedOperation(
-      Operation operation, Optional<String> requestedBy, byte[] json) {}
+  /**
+   * The last answer rendered for an operation polled, by id, and what it was rendered from: the
+   * operation's record and the queue's entry, if any (its {@code requested_by}); see {@link
+   * #operationReply}.
+   */
+  private record RenderedOperation(Operation operation, Tracked queued, byte[] json) {}
 
   private static final int MAX_RENDERED_OPERATIONS = 1024;
   private final Map<Long, RenderedOperation> renderedOperations = new ConcurrentHashMap<>();
@@ -607,16 +610,16 @@ final class Api {
    * record is replaced, never modified, at each change)
    */
   private Http.Reply operationReply(Operation op) {
-    Optional<String> requestedBy = service.queue().find(op.id()).map(Tracked::requestedBy);
+    Tracked queued = service.queue().find(op.id()).orElse(null);
     RenderedOperation last = renderedOperations.get(op.id());
-    if (last != null && last.operation() == op && last.requestedBy().equals(requestedBy)) {
+    if (last != null && last.operation() == op && last.queued() == queued) {
       return new Http.Encoded(200, last.json());
     }
     byte[] json = JsonAnswer.line(json(op));
     if (renderedOperations.size() >= MAX_RENDERED_OPERATIONS) {
       renderedOperations.clear(); // bounded; the operations polled now are rendered again
     }
-    renderedOperations.put(op.id(), new RenderedOperation(op, requestedBy, json));
+    renderedOperations.put(op.id(), new RenderedOperation(op, queued, json));
     return new Http.Encoded(200, json);
   }
 

@@ -2,6 +2,7 @@ package io.vmtree.server;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,8 @@ final class Nice {
           new ProcessBuilder("renice", "-n", Integer.toString(increment), "-p", tid)
               .redirectErrorStream(true)
               .start();
-      String said = new String(renice.getInputStream().readAllBytes()).strip();
+      String said =
+          new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (renice.waitFor(10, TimeUnit.SECONDS) && renice.exitValue() == 0) {
         return;
       }

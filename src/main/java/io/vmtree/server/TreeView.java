@@ -206,5 +206,6 @@ final class TreeView implements AutoCloseable {
     if (watching != null) {
       watching.interrupt();
     }
+    reloads.shutdown();
   }
 }
