@@ -92,9 +92,10 @@ final class ServeCommand implements Callable<Integer> {
   long grace;
 
   /**
-   * The answers are in-memory work (a long poll holds no thread), so threads beyond the cores only
-   * queue on the JDK server's locks and take CPU from a running apply: with 16 on 2 cores, 50
-   * readers made an apply 1.6-2x slower than with 4 (bench/serve.sh, docs/serve.md#performance).
+   * The answers are in-memory work (a long poll holds no thread, and requests are read by the
+   * server's I/O threads), so threads beyond the cores only take CPU from a running apply: with 16
+   * on 2 cores, 50 readers made an apply 1.6-2x slower than with 4 (bench/serve.sh, measured with
+   * the JDK's server before Undertow; docs/serve.md#performance).
    */
   @Option(
       names = "--http-threads",
@@ -106,7 +107,7 @@ final class ServeCommand implements Callable<Integer> {
       names = "--http-nice",
       paramLabel = "N",
       description =
-          "Run the threads answering requests N nice levels below the operations' threads, so"
+          "Run the threads reading and answering requests N nice levels below the operations' threads, so"
               + " that reads take CPU from a running apply only when it leaves some (0-19;"
               + " default: ${DEFAULT-VALUE}; 0: the same priority).")
   int httpNice = ServeOptions.DEFAULT_HTTP_NICE;

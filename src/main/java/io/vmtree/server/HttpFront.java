@@ -1,15 +1,19 @@
 package io.vmtree.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import io.undertow.UndertowOptions;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,35 +24,48 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /**
- * The HTTP(S) server: the JDK's {@code com.sun.net.httpserver}. Every request goes through the same
+ * The HTTP(S) server: Undertow's HTTP/1.1 connector on XNIO. Every request goes through the same
  * steps: route, authenticate, rate limit, role, body size, handler, answer; every answer is logged
  * with the token's name (never the token) and counted.
  *
- * <p>Requests are read and answered on a {@link ConnectionPool} of {@code --http-threads} threads
- * that grows only while they are all stuck on clients that send their requests slowly or not at
- * all; the JDK server's request time limit closes a connection whose request is not whole within
- * {@link #REQUEST_SECONDS}.
+ * <p>Two kinds of threads: XNIO's I/O threads read and parse requests (and their bodies) without
+ * ever waiting for a client, so a slow or silent client holds no thread; a request that has arrived
+ * whole is handed to one of {@code --http-threads} threads that route, authorize and answer it.
+ * Both run {@code --http-nice} levels below the operations (see {@link Nice}). A connection that
+ * sends nothing for {@link #REQUEST_SECONDS} while a request is due (or being read) is closed.
  */
 final class HttpFront {
-  /** Threads the pool may grow to while clients hold its threads without sending requests. */
-  static final int CONNECTION_THREADS = 256;
-
-  /** The default time limit for a request to arrive whole, in seconds. */
+  /** How long a connection may send nothing while its request is due or being read, in seconds. */
   static final long REQUEST_SECONDS = 20;
 
-  static final String NO_DELAY = "sun.net.httpserver.nodelay";
-  static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
-
-  private final HttpServer server;
-  private final ConnectionPool pool;
+  private final XnioWorker worker;
+  private final AcceptingChannel<? extends StreamConnection> server;
+  private final ThreadPoolExecutor answering;
   private final Api api;
   private final Access access;
   private final RateLimiter limiter;
@@ -58,16 +75,35 @@ final class HttpFront {
 
   private static final byte[] NO_BODY = new byte[0];
 
+  /** Stands for a body over {@code --max-body}, which is answered 413 once the route allows. */
+  private static final byte[] TOO_LARGE = new byte[0];
+
   /**
    * The access log is written by its own thread every FLUSH_MS: a request only queues its line (no
    * lock, no formatting), because a line written by each request thread, under the log's lock, made
-   * 50 concurrent readers wait for each other (JFR: the most contended monitor of the read path
-   * after the JDK server's own).
+   * 50 concurrent readers wait for each other (JFR: the most contended monitor of the read path).
    */
   private static final long FLUSH_MS = 200;
 
   /** Lines queued beyond this many are dropped, and the log says how many. */
   private static final int MAX_PENDING = 100_000;
+
+  /**
+   * Undertow, XNIO and JBoss Threads log through JBoss Logging, which would pick the log4j 1 API
+   * (reload4j, there for yavijava) and print its "no appenders" warning: they log to the JDK's
+   * logging instead, warnings only. Kept referenced: the JDK holds loggers weakly, and a collected
+   * logger forgets its level.
+   */
+  private static final List<Logger> LIBRARY_LOGGERS;
+
+  static {
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "jdk");
+    }
+    LIBRARY_LOGGERS =
+        Stream.of("io.undertow", "org.xnio", "org.jboss.threads").map(Logger::getLogger).toList();
+    LIBRARY_LOGGERS.forEach(l -> l.setLevel(Level.WARNING));
+  }
 
   /** One request of the access log, formatted when it is written. */
   private record AccessLine(
@@ -101,11 +137,15 @@ final class HttpFront {
   private final AtomicInteger pendingCount = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
 
-  private final java.util.concurrent.ScheduledExecutorService flusher;
+  private final ScheduledExecutorService flusher;
 
   /** The answers given later (long polls) still waiting. */
   private final Set<CompletableFuture<Http.Reply>> waiting = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Binds {@code address} (a port in use fails here, before anything runs); connections wait in the
+   * backlog until {@link #start}.
+   */
   HttpFront(
       InetSocketAddress address,
       SSLContext tls,
@@ -124,20 +164,35 @@ final class HttpFront {
     this.metrics = metrics;
     this.maxBody = maxBody;
     this.log = log;
-    defaultProperty(NO_DELAY, "true");
-    defaultProperty(MAX_REQUEST_TIME, Long.toString(REQUEST_SECONDS));
-    if (tls == null) {
-      server = HttpServer.create(address, 256);
-    } else {
-      HttpsServer https = HttpsServer.create(address, 256);
-      https.setHttpsConfigurator(new HttpsConfigurator(tls));
-      server = https;
+    AtomicInteger n = new AtomicInteger();
+    this.answering =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t =
+                  new Thread(
+                      () -> {
+                        Nice.lowerThisThread(nice, log);
+                        r.run();
+                      },
+                      "vmtree-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    answering.prestartAllCoreThreads();
+    Xnio xnio = Xnio.getInstance(HttpFront.class.getClassLoader());
+    this.worker = startLowered(xnio, nice, log);
+    try {
+      this.server = listen(xnio, worker, address, tls);
+    } catch (IOException | RuntimeException e) {
+      worker.shutdownNow();
+      answering.shutdownNow();
+      throw e;
     }
-    pool =
-        new ConnectionPool(
-            threads, CONNECTION_THREADS, "vmtree-http", () -> Nice.lowerThisThread(nice, log));
-    server.setExecutor(pool);
-    server.createContext("/", this::handle);
     flusher =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -148,33 +203,81 @@ final class HttpFront {
   }
 
   /**
-   * Sets a property of the JDK's server unless given (a {@code -D} on the command line wins); they
-   * are read once, when the JDK's server first starts in this JVM.
-   *
-   * <p>{@link #NO_DELAY} turns Nagle's algorithm off. The server writes an answer's headers and its
-   * body in two writes; with Nagle on, the body waits for the client to acknowledge the headers,
-   * which a client waiting for the body delays by up to 40 ms: on a kept-alive connection every
-   * read then took over 40 ms (measured by bench/serve.sh: p50 44 ms with no load; 5 ms without).
-   *
-   * <p>{@link #MAX_REQUEST_TIME} closes a connection whose request has not arrived whole (line,
-   * headers and body) that many seconds after it was opened or last became active, so that a silent
-   * or slow client holds a thread for that long at most. It does not cut long polls: their request
-   * is whole at once, and only the answer waits.
+   * {@return XNIO's worker: its I/O threads (as many as processors, at least 2) and the accepting
+   * thread}, started from a thread lowered by {@code nice} so that they inherit it: XNIO gives no
+   * hook to run on its threads as they start.
    */
-  private static void defaultProperty(String name, String value) {
-    if (System.getProperty(name) == null) {
-      System.setProperty(name, value);
+  private static XnioWorker startLowered(Xnio xnio, int nice, PrintWriter log) throws IOException {
+    OptionMap options =
+        OptionMap.builder()
+            .set(Options.WORKER_NAME, "vmtree-io")
+            .set(Options.WORKER_IO_THREADS, Math.max(2, Runtime.getRuntime().availableProcessors()))
+            // its task threads only run TLS handshakes' slow steps; requests have ours
+            .set(Options.WORKER_TASK_CORE_THREADS, 1)
+            .set(Options.WORKER_TASK_MAX_THREADS, 4)
+            .set(Options.TCP_NODELAY, true)
+            .getMap();
+    FutureTask<XnioWorker> start =
+        new FutureTask<>(
+            () -> {
+              Nice.lowerThisThread(nice, log);
+              return xnio.createWorker(options);
+            });
+    Thread starter = new Thread(start, "vmtree-io-start");
+    starter.setDaemon(true);
+    starter.start();
+    try {
+      return start.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException("cannot start the HTTP server's threads", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the HTTP server", e);
     }
   }
 
+  private AcceptingChannel<? extends StreamConnection> listen(
+      Xnio xnio, XnioWorker worker, InetSocketAddress address, SSLContext tls) throws IOException {
+    OptionMap http =
+        OptionMap.builder()
+            // a request whose line and headers take longer than this to arrive is cut
+            .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) (REQUEST_SECONDS * 1000))
+            .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+            .getMap();
+    HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024), http);
+    open.setRootHandler(this::arrived);
+    OptionMap socket =
+        OptionMap.builder()
+            .set(Options.BACKLOG, 256)
+            .set(Options.REUSE_ADDRESSES, true)
+            .set(Options.TCP_NODELAY, true)
+            // a connection reading nothing for this long (a body that stops halfway, a kept-alive
+            // connection left idle) is closed; a long poll is not reading, so it is not cut
+            .set(Options.READ_TIMEOUT, (int) (REQUEST_SECONDS * 1000))
+            .getMap();
+    if (tls == null) {
+      return worker.createStreamConnectionServer(
+          address, ChannelListeners.openListenerAdapter(open), socket);
+    }
+    UndertowXnioSsl ssl = new UndertowXnioSsl(xnio, OptionMap.EMPTY, tls);
+    return ssl.createSslConnectionServer(
+        worker,
+        address,
+        ChannelListeners.openListenerAdapter(open),
+        OptionMap.builder().addAll(socket).set(Options.SSL_ENABLED, true).getMap());
+  }
+
   void start() {
-    server.start();
+    server.resumeAccepts();
     flusher.scheduleWithFixedDelay(this::writeLog, FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS);
   }
 
   /** {@return the address it listens on (the port chosen when 0 was asked)} */
   InetSocketAddress address() {
-    return server.getAddress();
+    return server.getLocalAddress(InetSocketAddress.class);
   }
 
   /**
@@ -185,15 +288,22 @@ final class HttpFront {
     ApiError stopping =
         new ApiError(
             503, "stopping", "the service is stopping; ask again once it is back (GET /healthz)");
+    IoUtils.safeClose(server);
     for (CompletableFuture<Http.Reply> later : List.copyOf(waiting)) {
       later.completeExceptionally(stopping);
     }
-    server.stop(seconds);
+    answering.shutdown();
     flusher.shutdown();
     try {
-      pool.stop(seconds);
+      answering.awaitTermination(seconds, TimeUnit.SECONDS);
+      // closes the connections once the answers written are sent
+      worker.shutdown();
+      if (!worker.awaitTermination(seconds, TimeUnit.SECONDS)) {
+        worker.shutdownNow();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      worker.shutdownNow();
     }
     writeLog();
   }
@@ -212,12 +322,46 @@ final class HttpFront {
     log.flush();
   }
 
-  private void handle(HttpExchange exchange) {
+  /**
+   * On an I/O thread, a request whose line and headers have arrived: its body, if it has one, is
+   * read without waiting on the client; then an answering thread takes it.
+   */
+  private void arrived(HttpServerExchange exchange) {
     long start = System.nanoTime();
-    String method = exchange.getRequestMethod();
-    String path = exchange.getRequestURI().getPath();
-    String[] route = {"unmatched"};
-    String[] who = {"-"};
+    HeaderMap headers = exchange.getRequestHeaders();
+    if (!headers.contains(Headers.CONTENT_LENGTH) && !headers.contains(Headers.TRANSFER_ENCODING)) {
+      // HTTP/1.1: a request with neither header has no body (every GET of a polling client)
+      exchange.dispatch(answering, () -> answer(exchange, NO_BODY, start));
+      return;
+    }
+    if (exchange.getRequestContentLength() > maxBody) {
+      // not read: the connection closes after the answer
+      exchange.setPersistent(false);
+      exchange.dispatch(answering, () -> answer(exchange, TOO_LARGE, start));
+      return;
+    }
+    exchange.setMaxEntitySize(maxBody);
+    exchange
+        .getRequestReceiver()
+        .receiveFullBytes(
+            (ex, body) -> ex.dispatch(answering, () -> answer(ex, body, start)),
+            (ex, failure) -> {
+              if (failure instanceof RequestTooBigException) {
+                ex.setPersistent(false);
+                ex.dispatch(answering, () -> answer(ex, TOO_LARGE, start));
+              } else {
+                // the client went away, or stopped sending: nobody to answer
+                IoUtils.safeClose(ex.getConnection());
+              }
+            });
+  }
+
+  /** On an answering thread: the request, with its {@code body} whole. */
+  private void answer(HttpServerExchange exchange, byte[] body, long start) {
+    String method = exchange.getRequestMethod().toString();
+    String path = exchange.getRequestPath();
+    String route = "unmatched";
+    String who = "-";
     try {
       Api.Route matched = null;
       Matcher match = null;
@@ -241,17 +385,17 @@ final class HttpFront {
         if (allowed.isEmpty()) {
           throw ApiError.notFound("no route " + path + " (see /v1/openapi.json)");
         }
-        exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+        header(exchange, "Allow", String.join(", ", allowed));
         throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path);
       }
-      route[0] = matched.template();
+      route = matched.template();
       Token token = null;
-      String caller = "addr:" + exchange.getRemoteAddress().getAddress().getHostAddress();
+      String caller = "addr:" + exchange.getSourceAddress().getAddress().getHostAddress();
       ApiError refused = null;
       if (matched.role() != null) {
         try {
-          token = access.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
-          who[0] = token.name();
+          token = access.authenticate(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+          who = token.name();
           caller = "token:" + token.name();
         } catch (ApiError e) {
           refused = e;
@@ -259,11 +403,11 @@ final class HttpFront {
       }
       long retry = limiter.tryAcquire(caller);
       if (retry > 0) {
-        exchange.getResponseHeaders().set("Retry-After", Long.toString(retry));
+        header(exchange, "Retry-After", Long.toString(retry));
         throw new ApiError(429, "rate_limited", "too many requests; retry in " + retry + " s");
       }
       if (refused != null) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vmtree\"");
+        header(exchange, "WWW-Authenticate", "Bearer realm=\"vmtree\"");
         throw refused;
       }
       if (token != null && !token.role().allows(matched.role())) {
@@ -279,16 +423,19 @@ final class HttpFront {
                 + " needs "
                 + matched.role().label());
       }
-      byte[] body = readBody(exchange);
+      if (body == TOO_LARGE) {
+        throw new ApiError(
+            413, "too_large", "the request body is larger than the limit of " + maxBody + " bytes");
+      }
       Http.Request request = new Http.Request(method, path, query(exchange), token, body);
       Http.Reply reply = matched.handler().handle(request, match);
       if (reply instanceof Http.Later later) {
-        waitFor(exchange, later.reply(), route[0], who[0], start);
+        waitFor(exchange, later.reply(), route, who, start);
         return;
       }
-      send(exchange, render(reply), route[0], who[0], start);
+      send(exchange, render(reply), route, who, start);
     } catch (ApiError e) {
-      send(exchange, render(error(e)), route[0], who[0], start);
+      send(exchange, render(error(e)), route, who, start);
     } catch (RuntimeException e) {
       log.println("internal error answering " + method + " " + LogText.escape(path) + ": " + e);
       e.printStackTrace(log);
@@ -298,10 +445,14 @@ final class HttpFront {
               error(
                   new ApiError(
                       500, "internal", "internal error: " + e.getClass().getSimpleName()))),
-          route[0],
-          who[0],
+          route,
+          who,
           start);
     }
+  }
+
+  private static void header(HttpServerExchange exchange, String name, String value) {
+    exchange.getResponseHeaders().put(HttpString.tryFromString(name), value);
   }
 
   /**
@@ -309,7 +460,7 @@ final class HttpFront {
    * stop answers the ones still waiting (see {@link #stop}).
    */
   private void waitFor(
-      HttpExchange exchange,
+      HttpServerExchange exchange,
       CompletableFuture<Http.Reply> later,
       String route,
       String who,
@@ -318,47 +469,20 @@ final class HttpFront {
     later.whenComplete(
         (r, e) -> {
           waiting.remove(later);
-          send(exchange, render(e == null ? r : error(failure(e))), route, who, start);
+          Runnable answer =
+              () -> send(exchange, render(e == null ? r : error(failure(e))), route, who, start);
+          try {
+            // rendered on a request thread, at the reads' priority, not the operation's
+            answering.execute(answer);
+          } catch (RejectedExecutionException stopped) {
+            answer.run();
+          }
         });
   }
 
-  private byte[] readBody(HttpExchange exchange) {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length == null && !exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
-      // HTTP/1.1: a request with neither header has no body (every GET of a polling client);
-      // reading its empty stream cost each read a buffer
-      return NO_BODY;
-    }
-    if (length != null) {
-      long declared;
-      try {
-        declared = Long.parseLong(length.strip());
-      } catch (NumberFormatException e) {
-        throw ApiError.badRequest("Content-Length is not a number");
-      }
-      if (declared > maxBody) {
-        throw tooLarge();
-      }
-    }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-      if (body.length > maxBody) {
-        throw tooLarge();
-      }
-      return body;
-    } catch (IOException e) {
-      throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
-    }
-  }
-
-  private ApiError tooLarge() {
-    return new ApiError(
-        413, "too_large", "the request body is larger than the limit of " + maxBody + " bytes");
-  }
-
-  private static Map<String, String> query(HttpExchange exchange) {
+  private static Map<String, String> query(HttpServerExchange exchange) {
     Map<String, String> query = new LinkedHashMap<>();
-    String raw = exchange.getRequestURI().getRawQuery();
+    String raw = exchange.getQueryString();
     if (raw == null || raw.isEmpty()) {
       return query;
     }
@@ -410,27 +534,36 @@ final class HttpFront {
         text.status(), text.contentType(), text.body().getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
-  private void send(HttpExchange exchange, Rendered answer, String route, String who, long start) {
-    try (exchange) {
-      answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-      exchange.getResponseHeaders().set("Content-Type", answer.type());
+  /**
+   * Writes the answer (headers and body in one write where the socket takes it; the rest is written
+   * by the connection's I/O thread) and ends the exchange.
+   */
+  private void send(
+      HttpServerExchange exchange, Rendered answer, String route, String who, long start) {
+    try {
+      exchange.setStatusCode(answer.status());
+      answer.headers().forEach((k, v) -> header(exchange, k, v));
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, answer.type());
       byte[] bytes = answer.bytes();
-      exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+      exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+      if (bytes.length == 0) {
+        exchange.endExchange();
+      } else {
+        exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       // the client went away; nothing to answer
+      IoUtils.safeClose(exchange.getConnection());
     } finally {
       metrics.request(route, answer.status());
       if (pendingCount.incrementAndGet() <= MAX_PENDING) {
         pending.add(
             new AccessLine(
                 Instant.now(),
-                exchange.getRemoteAddress(),
+                exchange.getSourceAddress(),
                 who,
-                exchange.getRequestMethod(),
-                exchange.getRequestURI().getPath(),
+                exchange.getRequestMethod().toString(),
+                exchange.getRequestPath(),
                 answer.status(),
                 System.nanoTime() - start));
       } else {

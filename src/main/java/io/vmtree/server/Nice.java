@@ -53,7 +53,7 @@ final class Nice {
     }
     if (WARNED.compareAndSet(false, true)) {
       log.println(
-          "cannot lower the CPU priority of the threads answering requests ("
+          "cannot lower the CPU priority of the threads reading and answering requests ("
               + why
               + "); they run at the priority of the operations (--http-nice)");
       log.flush();
