@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +22,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -79,16 +74,6 @@ final class HttpFront {
   private static final byte[] TOO_LARGE = new byte[0];
 
   /**
-   * The access log is written by its own thread every FLUSH_MS: a request only queues its line (no
-   * lock, no formatting), because a line written by each request thread, under the log's lock, made
-   * 50 concurrent readers wait for each other (JFR: the most contended monitor of the read path).
-   */
-  private static final long FLUSH_MS = 200;
-
-  /** Lines queued beyond this many are dropped, and the log says how many. */
-  private static final int MAX_PENDING = 100_000;
-
-  /**
    * Undertow, XNIO and JBoss Threads log through JBoss Logging, which would pick the log4j 1 API
    * (reload4j, there for yavijava) and print its "no appenders" warning: they log to the JDK's
    * logging instead, warnings only. Kept referenced: the JDK holds loggers weakly, and a collected
@@ -105,39 +90,7 @@ final class HttpFront {
     LIBRARY_LOGGERS.forEach(l -> l.setLevel(Level.WARNING));
   }
 
-  /** One request of the access log, formatted when it is written. */
-  private record AccessLine(
-      Instant at,
-      InetSocketAddress from,
-      String who,
-      String method,
-      String path,
-      int status,
-      long nanos) {
-    @Override
-    public String toString() {
-      return at
-          + " "
-          + from.getAddress().getHostAddress()
-          + " "
-          + LogText.escape(who)
-          + " "
-          + LogText.escape(method)
-          + " "
-          + LogText.escape(path)
-          + " "
-          + status
-          + " "
-          + nanos / 1_000_000
-          + "ms";
-    }
-  }
-
-  private final ConcurrentLinkedQueue<AccessLine> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pendingCount = new AtomicInteger();
-  private final AtomicLong dropped = new AtomicLong();
-
-  private final ScheduledExecutorService flusher;
+  private final AccessLog accessLog;
 
   /** The answers given later (long polls) still waiting. */
   private final Set<CompletableFuture<Http.Reply>> waiting = ConcurrentHashMap.newKeySet();
@@ -193,13 +146,7 @@ final class HttpFront {
       answering.shutdownNow();
       throw e;
     }
-    flusher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "vmtree-access-log");
-              t.setDaemon(true);
-              return t;
-            });
+    this.accessLog = new AccessLog(log, nice);
   }
 
   /**
@@ -272,7 +219,7 @@ final class HttpFront {
 
   void start() {
     server.resumeAccepts();
-    flusher.scheduleWithFixedDelay(this::writeLog, FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS);
+    accessLog.start();
   }
 
   /** {@return the address it listens on (the port chosen when 0 was asked)} */
@@ -293,7 +240,6 @@ final class HttpFront {
       later.completeExceptionally(stopping);
     }
     answering.shutdown();
-    flusher.shutdown();
     try {
       answering.awaitTermination(seconds, TimeUnit.SECONDS);
       // closes the connections once the answers written are sent
@@ -305,21 +251,7 @@ final class HttpFront {
       Thread.currentThread().interrupt();
       worker.shutdownNow();
     }
-    writeLog();
-  }
-
-  /** Writes the queued lines of the access log, and flushes the log. */
-  private synchronized void writeLog() {
-    AccessLine line;
-    while ((line = pending.poll()) != null) {
-      pendingCount.decrementAndGet();
-      log.println(line);
-    }
-    long lost = dropped.getAndSet(0);
-    if (lost > 0) {
-      log.println(lost + " lines of the access log dropped: it was written too slowly");
-    }
-    log.flush();
+    accessLog.stop();
   }
 
   /**
@@ -365,23 +297,27 @@ final class HttpFront {
     try {
       Api.Route matched = null;
       Matcher match = null;
-      Set<String> allowed = new TreeSet<>();
       if (path.length() > 1 && path.endsWith("/")) {
         throw ApiError.notFound(
             "no route " + path + ": paths take no trailing slash (see /v1/openapi.json)");
       }
       for (Api.Route r : api.routes()) {
-        Matcher m = r.pattern().matcher(path);
-        if (m.matches()) {
-          if (r.method().equals(method)) {
+        if (r.method().equals(method) && path.startsWith(r.prefix())) {
+          Matcher m = r.pattern().matcher(path);
+          if (m.matches()) {
             matched = r;
             match = m;
             break;
           }
-          allowed.add(r.method());
         }
       }
       if (matched == null) {
+        Set<String> allowed = new TreeSet<>();
+        for (Api.Route r : api.routes()) {
+          if (path.startsWith(r.prefix()) && r.pattern().matcher(path).matches()) {
+            allowed.add(r.method());
+          }
+        }
         if (allowed.isEmpty()) {
           throw ApiError.notFound("no route " + path + " (see /v1/openapi.json)");
         }
@@ -390,18 +326,16 @@ final class HttpFront {
       }
       route = matched.template();
       Token token = null;
-      String caller = "addr:" + exchange.getSourceAddress().getAddress().getHostAddress();
       ApiError refused = null;
       if (matched.role() != null) {
         try {
           token = access.authenticate(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
           who = token.name();
-          caller = "token:" + token.name();
         } catch (ApiError e) {
           refused = e;
         }
       }
-      long retry = limiter.tryAcquire(caller);
+      long retry = limiter.limits() ? limiter.tryAcquire(caller(exchange, token)) : 0;
       if (retry > 0) {
         header(exchange, "Retry-After", Long.toString(retry));
         throw new ApiError(429, "rate_limited", "too many requests; retry in " + retry + " s");
@@ -449,6 +383,13 @@ final class HttpFront {
           who,
           start);
     }
+  }
+
+  /** {@return who the rate limit counts a request against: its token, else its address} */
+  private static String caller(HttpServerExchange exchange, Token token) {
+    return token != null
+        ? "token:" + token.name()
+        : "addr:" + exchange.getSourceAddress().getAddress().getHostAddress();
   }
 
   private static void header(HttpServerExchange exchange, String name, String value) {
@@ -556,20 +497,13 @@ final class HttpFront {
       IoUtils.safeClose(exchange.getConnection());
     } finally {
       metrics.request(route, answer.status());
-      if (pendingCount.incrementAndGet() <= MAX_PENDING) {
-        pending.add(
-            new AccessLine(
-                Instant.now(),
-                exchange.getSourceAddress(),
-                who,
-                exchange.getRequestMethod().toString(),
-                exchange.getRequestPath(),
-                answer.status(),
-                System.nanoTime() - start));
-      } else {
-        pendingCount.decrementAndGet();
-        dropped.incrementAndGet();
-      }
+      accessLog.add(
+          exchange.getSourceAddress(),
+          who,
+          exchange.getRequestMethod().toString(),
+          exchange.getRequestPath(),
+          answer.status(),
+          System.nanoTime() - start);
     }
   }
 }

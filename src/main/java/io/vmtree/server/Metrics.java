@@ -1,5 +1,6 @@
 package io.vmtree.server;
 
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,12 +19,15 @@ final class Metrics {
   private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> hypervisorCalls = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> hypervisorErrors = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+  private final Map<RequestKey, AtomicLong> requests = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> driftRuns = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> driftCalls = new ConcurrentHashMap<>();
   private volatile LastDrift lastDrift;
+
+  /** A series of {@code vmtree_http_requests_total} (a record: no key text built per request). */
+  private record RequestKey(String route, int status) {}
 
   /** What the last drift run that succeeded found, and when it ended. */
   private record LastDrift(Map<String, Long> byKind, double endedAt, double seconds) {}
@@ -69,7 +73,9 @@ final class Metrics {
 
   /** An HTTP request was answered. */
   void request(String route, int status) {
-    count(requests, route + "\u0000" + status, 1);
+    requests
+        .computeIfAbsent(new RequestKey(route, status), k -> new AtomicLong())
+        .incrementAndGet();
   }
 
   /** Registers a gauge read at each scrape. */
@@ -117,18 +123,19 @@ final class Metrics {
         "hypervisor",
         hypervisorErrors);
     header(out, "vmtree_http_requests_total", "counter", "HTTP requests, by route and status.");
-    new TreeMap<>(requests)
-        .forEach(
-            (key, n) -> {
-              String[] parts = key.split("\u0000", 2);
-              out.append("vmtree_http_requests_total{route=\"")
-                  .append(escape(parts[0]))
-                  .append("\",code=\"")
-                  .append(parts[1])
-                  .append("\"} ")
-                  .append(n.get())
-                  .append('\n');
-            });
+    Map<RequestKey, AtomicLong> sorted =
+        new TreeMap<>(Comparator.comparing(RequestKey::route).thenComparingInt(RequestKey::status));
+    sorted.putAll(requests);
+    sorted.forEach(
+        (key, n) -> {
+          out.append("vmtree_http_requests_total{route=\"")
+              .append(escape(key.route()))
+              .append("\",code=\"")
+              .append(key.status())
+              .append("\"} ")
+              .append(n.get())
+              .append('\n');
+        });
     drift(out);
     new TreeMap<>(counters)
         .forEach(

@@ -16,6 +16,11 @@ final class RateLimiter {
     this.burst = Math.max(1, burst);
   }
 
+  /** {@return whether it limits at all (a rate of 0 does not)} */
+  boolean limits() {
+    return rate > 0;
+  }
+
   /** {@return 0 when {@code caller} may go on, else the seconds to wait before asking again} */
   long tryAcquire(String caller) {
     if (rate <= 0) {

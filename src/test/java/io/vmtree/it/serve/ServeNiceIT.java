@@ -41,6 +41,8 @@ class ServeNiceIT {
     // Undertow's (XNIO's) threads reading requests and accepting connections
     assertEquals(base + 2, byDefault.get("vmtree-io I/O"), byDefault.toString());
     assertEquals(base + 2, byDefault.get("vmtree-io Accep"), byDefault.toString());
+    // the access log's writer: formatting the lines is the reads' cost
+    assertEquals(base + 2, byDefault.get("vmtree-access-l"), byDefault.toString());
     // Linux keeps 15 characters of a thread's name
     for (String kept : new String[] {"vmtree-operatio", "vmtree-drift", "vmtree-tree-rel"}) {
       assertEquals(base, byDefault.get(kept), kept + " in " + byDefault);
