@@ -138,14 +138,18 @@ final class HttpFront {
             });
     answering.prestartAllCoreThreads();
     Xnio xnio = Xnio.getInstance(HttpFront.class.getClassLoader());
-    this.worker = startLowered(xnio, nice, log);
+    XnioWorker started = null;
     try {
-      this.server = listen(xnio, worker, address, tls);
+      started = startLowered(xnio, nice, log);
+      this.server = listen(xnio, started, address, tls);
     } catch (IOException | RuntimeException e) {
-      worker.shutdownNow();
+      if (started != null) {
+        started.shutdownNow();
+      }
       answering.shutdownNow();
       throw e;
     }
+    this.worker = started;
     this.accessLog = new AccessLog(log, nice);
   }
 
