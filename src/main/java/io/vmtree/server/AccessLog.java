@@ -55,17 +55,7 @@ final class AccessLog {
     this.log = log;
     this.writer =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t =
-                  new Thread(
-                      () -> {
-                        Nice.lowerThisThread(nice, log);
-                        r.run();
-                      },
-                      "vmtree-access-log");
-              t.setDaemon(true);
-              return t;
-            });
+            Nice.lowered(() -> "vmtree-access-log", nice, log));
   }
 
   void start() {

@@ -125,17 +125,7 @@ final class HttpFront {
             0,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t =
-                  new Thread(
-                      () -> {
-                        Nice.lowerThisThread(nice, log);
-                        r.run();
-                      },
-                      "vmtree-http-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            Nice.lowered(() -> "vmtree-http-" + n.incrementAndGet(), nice, log));
     answering.prestartAllCoreThreads();
     Xnio xnio = Xnio.getInstance(HttpFront.class.getClassLoader());
     XnioWorker started = null;

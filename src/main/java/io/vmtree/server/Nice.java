@@ -5,8 +5,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Lowers the CPU priority of the calling thread (Linux: its nice value), so that the threads
@@ -25,6 +27,24 @@ final class Nice {
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private Nice() {}
+
+  /**
+   * {@return a factory of daemon threads named by {@code name} that lower themselves by {@code
+   * increment} before their first task}
+   */
+  static ThreadFactory lowered(Supplier<String> name, int increment, PrintWriter log) {
+    return task -> {
+      Thread t =
+          new Thread(
+              () -> {
+                lowerThisThread(increment, log);
+                task.run();
+              },
+              name.get());
+      t.setDaemon(true);
+      return t;
+    };
+  }
 
   /** Lowers the calling thread by {@code increment} (nothing for 0); a failure is logged once. */
   static void lowerThisThread(int increment, PrintWriter log) {
