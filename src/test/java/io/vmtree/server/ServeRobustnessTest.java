@@ -190,6 +190,42 @@ class ServeRobustnessTest {
   }
 
   @Test
+  void aClientThatExpectsToBeToldToContinueIsToldAtOnce() throws Exception {
+    serve("latency_ms: 0", null);
+    Socket s = connect();
+    s.setSoTimeout(5_000);
+    byte[] body = "{\"targets\": [\"/lab\"]}".getBytes(StandardCharsets.UTF_8);
+    OutputStream out = s.getOutputStream();
+    out.write(
+        ("POST /v1/plan HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    InputStream in = s.getInputStream();
+    long before = System.nanoTime();
+    String interim = readLine(in);
+    // curl gives up waiting after 1 s and sends the body anyway: that second would be lost
+    assertEquals("HTTP/1.1 100 Continue", interim);
+    assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(900));
+    assertEquals("", readLine(in));
+    out.write(body);
+    out.flush();
+    assertEquals("HTTP/1.1 202 Accepted", readLine(in));
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  @Test
   void badNumbersAndBodiesGetAWholeClearMessage() {
     serve("latency_ms: 0", null);
     for (String plan : List.of("9223372036854775808", "-1", "1e3", "1.5")) {
