@@ -4,12 +4,12 @@ import io.undertow.UndertowOptions;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -270,20 +270,26 @@ final class HttpFront {
       exchange.dispatch(answering, () -> answer(exchange, TOO_LARGE, start));
       return;
     }
-    exchange.setMaxEntitySize(maxBody);
+    // read in parts and counted here: Undertow's own limit (MAX_ENTITY_SIZE) closes the
+    // connection of a chunked body that passes it without an answer
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
     exchange
         .getRequestReceiver()
-        .receiveFullBytes(
-            (ex, body) -> ex.dispatch(answering, () -> answer(ex, body, start)),
-            (ex, failure) -> {
-              if (failure instanceof RequestTooBigException) {
+        .receivePartialBytes(
+            (ex, part, last) -> {
+              if (received.size() + part.length > maxBody) {
+                ex.getRequestReceiver().pause();
                 ex.setPersistent(false);
                 ex.dispatch(answering, () -> answer(ex, TOO_LARGE, start));
-              } else {
-                // the client went away, or stopped sending: nobody to answer
-                IoUtils.safeClose(ex.getConnection());
+                return;
               }
-            });
+              received.write(part, 0, part.length);
+              if (last) {
+                ex.dispatch(answering, () -> answer(ex, received.toByteArray(), start));
+              }
+            },
+            // the client went away, or stopped sending: nobody to answer
+            (ex, failure) -> IoUtils.safeClose(ex.getConnection()));
   }
 
   /** On an answering thread: the request, with its {@code body} whole. */

@@ -209,6 +209,19 @@ class ServeApiTest {
     Response huge = h.post("/v1/plan", "{\"targets\": [\"" + "/lab".repeat(5000) + "\"]}");
     assertEquals(413, huge.status(), huge.body());
     assertEquals("too_large", huge.errorCode());
+    // the same body sent in chunks (no Content-Length): cut when it passes the limit
+    byte[] chunked =
+        ("{\"targets\": [\"" + "/lab".repeat(5000) + "\"]}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Response hugeChunks =
+        h.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.service.url() + "/v1/plan"))
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(chunked)))
+                .build());
+    assertEquals(413, hugeChunks.status(), hugeChunks.body());
+    assertEquals("too_large", hugeChunks.errorCode());
 
     assertEquals(404, h.get("/v2/tree").status());
     Response method = h.post("/v1/tree", "");
