@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -13,9 +12,17 @@ import java.util.TreeMap;
  * targets, submitted, started, finished, status, result, error}. Each line is on disk before {@code
  * append} returns (a {@link LineLog}: parallel appends share their fsync). The last line of an id
  * is its current record.
+ *
+ * <p>What was read is kept: a later {@link #list} or {@link #get} reads only the lines appended
+ * since, so a long-running service's reads and applies do not slow down as its journal grows (it
+ * kept decoding every line, which took an apply's preparation 0.9 s after 2,000 steps).
  */
 public final class JsonlJournal implements Journal {
   private final LineLog log;
+  // guarded by this: the current record of every operation in the lines read so far, and where
+  // they end
+  private final TreeMap<Long, Operation> folded = new TreeMap<>();
+  private LineLog.Position foldedUpTo = new LineLog.Position(0, 1);
 
   /** A journal in {@code file}; nothing is created until the first append. */
   public JsonlJournal(Path file) {
@@ -60,32 +67,56 @@ public final class JsonlJournal implements Journal {
 
   @Override
   public List<Operation> list() {
-    return List.copyOf(fold().values());
+    synchronized (this) {
+      Operation last = catchUp();
+      if (last == null) {
+        return List.copyOf(folded.values());
+      }
+      TreeMap<Long, Operation> withLast = new TreeMap<>(folded);
+      withLast.put(last.id(), last);
+      return List.copyOf(withLast.values());
+    }
   }
 
   @Override
   public Optional<Operation> get(long id) {
-    return Optional.ofNullable(fold().get(id));
+    synchronized (this) {
+      Operation last = catchUp();
+      return last != null && last.id() == id
+          ? Optional.of(last)
+          : Optional.ofNullable(folded.get(id));
+    }
   }
 
-  private SortedMap<Long, Operation> fold() {
-    List<LineLog.Line> lines;
+  /**
+   * Folds the lines appended since the last call into {@link #folded}; {@return a complete last
+   * line left without its newline}, decoded (it is not kept: its newline may still come), or null
+   */
+  private Operation catchUp() {
+    LineLog.Read read;
     try {
-      lines = log.lines();
+      read = log.readFrom(foldedUpTo);
     } catch (IOException e) {
       throw new JournalException("cannot read journal " + log.file() + ": " + LineLog.reason(e), e);
     }
-    SortedMap<Long, Operation> operations = new TreeMap<>();
-    for (LineLog.Line line : lines) {
-      try {
-        Operation op = OperationJson.decode(line.bytes(), line.offset(), line.length());
-        operations.put(op.id(), op);
-      } catch (OperationJson.BadLine e) {
-        throw new JournalException(
-            "corrupt journal line " + log.file() + ":" + line.number() + ": " + e.getMessage(), e);
-      }
+    if (read.restarted()) {
+      folded.clear();
     }
-    return operations;
+    for (LineLog.Line line : read.lines()) {
+      Operation op = decode(line);
+      folded.put(op.id(), op);
+    }
+    foldedUpTo = read.end();
+    return read.unterminated() == null ? null : decode(read.unterminated());
+  }
+
+  private Operation decode(LineLog.Line line) {
+    try {
+      return OperationJson.decode(line.bytes(), line.offset(), line.length());
+    } catch (OperationJson.BadLine e) {
+      throw new JournalException(
+          "corrupt journal line " + log.file() + ":" + line.number() + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean parses(byte[] line) {

@@ -164,30 +164,72 @@ public final class LineLog {
    * still being written; blank lines are skipped
    */
   public List<Line> lines() throws IOException {
+    Read read = readFrom(new Position(0, 1));
+    if (read.unterminated() == null) {
+      return read.lines();
+    }
+    List<Line> lines = new ArrayList<>(read.lines());
+    lines.add(read.unterminated());
+    return lines;
+  }
+
+  /**
+   * {@return the lines after {@code from}}: for a reader that keeps what it read and, next time,
+   * reads only what was appended since. {@link Read#end} is after the last newline, so a line still
+   * being written is read again whole next time; a file that got shorter than {@code from} (or is
+   * gone) is read from its start ({@link Read#restarted}).
+   */
+  public Read readFrom(Position from) throws IOException {
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
+    boolean restarted = false;
+    try (FileChannel reading = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = reading.size();
+      if (size < from.offset()) {
+        from = new Position(0, 1);
+        restarted = true;
+      }
+      bytes = new byte[Math.toIntExact(size - from.offset())];
+      readFully(reading, ByteBuffer.wrap(bytes), from.offset());
     } catch (NoSuchFileException e) {
-      return List.of();
+      return new Read(List.of(), null, new Position(0, 1), from.offset() > 0);
     }
     List<Line> lines = new ArrayList<>();
+    Line unterminated = null;
     int start = 0;
-    for (int number = 1; start < bytes.length; number++) {
+    int number = from.number();
+    while (start < bytes.length) {
       int end = indexOf(bytes, (byte) '\n', start);
       if (end < 0) {
         byte[] tail = java.util.Arrays.copyOfRange(bytes, start, bytes.length);
         if (!blank(tail, 0, tail.length) && complete.test(tail)) {
-          lines.add(new Line(number, tail, 0, tail.length));
+          unterminated = new Line(number, tail, 0, tail.length);
         }
         break;
       }
       if (!blank(bytes, start, end)) {
         lines.add(new Line(number, bytes, start, end - start));
       }
+      number++;
       start = end + 1;
     }
-    return lines;
+    return new Read(lines, unterminated, new Position(from.offset() + start, number), restarted);
   }
+
+  /**
+   * Where a read stopped: after the newline at byte {@code offset}, the next line being {@code
+   * number} (1-based).
+   */
+  public record Position(long offset, int number) {}
+
+  /**
+   * What {@link #readFrom} read.
+   *
+   * @param lines the lines ended by a newline, blank ones skipped
+   * @param unterminated a last line without its newline that is complete, or null
+   * @param end where the next read starts: after the last newline
+   * @param restarted true when the file was read from its start because it got shorter
+   */
+  public record Read(List<Line> lines, Line unterminated, Position end, boolean restarted) {}
 
   /** Empties the log durably; only for its single writer, when nothing appends. */
   public synchronized void truncate() throws IOException {

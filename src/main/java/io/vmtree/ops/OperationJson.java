@@ -1,8 +1,8 @@
 package io.vmtree.ops;
 
 import io.vmtree.json.JsonLines;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -136,8 +136,8 @@ final class OperationJson {
 
   private static Instant instant(String text, String field) {
     try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
+      return IsoInstant.parse(text);
+    } catch (DateTimeException e) {
       throw new IllegalArgumentException(
           field + " is not an ISO-8601 instant: \"" + text + "\"", e);
     }

@@ -1,11 +1,10 @@
 package io.vmtree.state;
 
+import io.vmtree.ops.IsoInstant;
 import io.vmtree.tree.TreePath;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +108,7 @@ final class JsonFields {
       return null;
     }
     try {
-      return parseInstant(text);
+      return IsoInstant.parse(text);
     } catch (DateTimeException e) {
       throw invalid(key, "must be an ISO-8601 instant, not \"" + text + "\"");
     }
@@ -155,53 +154,5 @@ final class JsonFields {
       throw invalid(key, "must be an object");
     }
     return (Map<String, Object>) value;
-  }
-
-  /**
-   * {@return the instant written as {@code text}}: the form {@link Instant#toString} writes for
-   * years 0 to 9999 is parsed by hand, since {@link Instant#parse} costs more than the rest of a
-   * descriptor file together.
-   */
-  static Instant parseInstant(String text) {
-    int n = text.length();
-    if (n < 20
-        || text.charAt(4) != '-'
-        || text.charAt(7) != '-'
-        || text.charAt(10) != 'T'
-        || text.charAt(13) != ':'
-        || text.charAt(16) != ':'
-        || text.charAt(n - 1) != 'Z'
-        || (n > 20 && (text.charAt(19) != '.' || n > 30 || n == 21))) {
-      return Instant.parse(text);
-    }
-    int nanos = 0;
-    for (int i = 20; i < 29; i++) {
-      nanos = nanos * 10 + (i < n - 1 ? digit(text, i) : 0);
-    }
-    return LocalDateTime.of(
-            digits(text, 0, 4),
-            digits(text, 5, 7),
-            digits(text, 8, 10),
-            digits(text, 11, 13),
-            digits(text, 14, 16),
-            digits(text, 17, 19),
-            nanos)
-        .toInstant(ZoneOffset.UTC);
-  }
-
-  private static int digits(String text, int from, int to) {
-    int value = 0;
-    for (int i = from; i < to; i++) {
-      value = value * 10 + digit(text, i);
-    }
-    return value;
-  }
-
-  private static int digit(String text, int i) {
-    char c = text.charAt(i);
-    if (c < '0' || c > '9') {
-      throw new DateTimeException("not a digit at index " + i + " of \"" + text + "\"");
-    }
-    return c - '0';
   }
 }

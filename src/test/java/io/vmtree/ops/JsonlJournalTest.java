@@ -196,6 +196,47 @@ class JsonlJournalTest {
     }
   }
 
+  @Test
+  void aReaderSeesWhatWasAppendedSinceItsLastReadByItselfOrAnotherWriter() throws IOException {
+    JsonlJournal reader = new JsonlJournal(file());
+    Operation first = submitted(1, "deploy", "/a");
+    reader.append(first);
+    assertEquals(List.of(first), reader.list());
+
+    Operation second = submitted(2, "deploy", "/b");
+    new JsonlJournal(file()).append(second); // another writer, as the CLI next to a reader
+    reader.append(first.running(T1));
+    assertEquals(List.of(first.running(T1), second), reader.list());
+    assertEquals(Optional.of(second), reader.get(2));
+
+    // a line still being written: not kept, and read again once its newline came
+    byte[] third = OperationJson.encode(submitted(3, "deploy", "/c"));
+    Files.write(file(), java.util.Arrays.copyOf(third, 20), StandardOpenOption.APPEND);
+    assertEquals(2, reader.list().size());
+    Files.write(
+        file(), java.util.Arrays.copyOfRange(third, 20, third.length), StandardOpenOption.APPEND);
+    assertEquals(Optional.of(submitted(3, "deploy", "/c")), reader.get(3));
+    Files.write(file(), new byte[] {'\n'}, StandardOpenOption.APPEND);
+    Operation fourth = submitted(4, "deploy", "/d");
+    reader.append(fourth);
+    assertEquals(4, reader.list().size());
+    assertEquals(Optional.of(fourth), reader.get(4));
+  }
+
+  @Test
+  void aJournalThatGotShorterIsReadAgainFromItsStart() throws IOException {
+    JsonlJournal reader = new JsonlJournal(file());
+    reader.append(submitted(1, "deploy", "/a"));
+    reader.append(submitted(2, "deploy", "/b"));
+    assertEquals(2, reader.list().size());
+
+    Operation other = submitted(7, "undeploy", "/z");
+    Files.write(file(), OperationJson.encode(other));
+    Files.write(file(), new byte[] {'\n'}, StandardOpenOption.APPEND);
+
+    assertEquals(List.of(other), reader.list());
+  }
+
   private void truncate(long size) throws IOException {
     byte[] bytes = Files.readAllBytes(file());
     byte[] cut = new byte[(int) size];
