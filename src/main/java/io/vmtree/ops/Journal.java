@@ -27,4 +27,12 @@ public interface Journal {
 
   /** {@return the current record of operation {@code id}} */
   Optional<Operation> get(long id);
+
+  /**
+   * Reads now what was appended since the last read, so that the next {@link #list} or {@link #get}
+   * has less to read: for a long-running reader, at a moment nobody waits on it.
+   */
+  default void catchUp() {
+    list();
+  }
 }

@@ -68,7 +68,7 @@ public final class JsonlJournal implements Journal {
   @Override
   public List<Operation> list() {
     synchronized (this) {
-      Operation last = catchUp();
+      Operation last = fold();
       if (last == null) {
         return List.copyOf(folded.values());
       }
@@ -81,10 +81,17 @@ public final class JsonlJournal implements Journal {
   @Override
   public Optional<Operation> get(long id) {
     synchronized (this) {
-      Operation last = catchUp();
+      Operation last = fold();
       return last != null && last.id() == id
           ? Optional.of(last)
           : Optional.ofNullable(folded.get(id));
+    }
+  }
+
+  @Override
+  public void catchUp() {
+    synchronized (this) {
+      fold();
     }
   }
 
@@ -92,7 +99,7 @@ public final class JsonlJournal implements Journal {
    * Folds the lines appended since the last call into {@link #folded}; {@return a complete last
    * line left without its newline}, decoded (it is not kept: its newline may still come), or null
    */
-  private Operation catchUp() {
+  private Operation fold() {
     LineLog.Read read;
     try {
       read = log.readFrom(foldedUpTo);

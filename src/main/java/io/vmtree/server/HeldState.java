@@ -141,6 +141,11 @@ final class HeldState implements StateBackend, AutoCloseable {
   }
 
   @Override
+  public void syncRecords() {
+    backend.syncRecords();
+  }
+
+  @Override
   public void remove(TreePath fullName) {
     DescriptorState before = descriptors.remove(fullName);
     try {

@@ -397,6 +397,12 @@ public final class LocalStateBackend implements StateBackend {
     checkpoint();
   }
 
+  @Override
+  public void syncRecords() {
+    journal.sync();
+    log.sync();
+  }
+
   /** Makes the journal and the files written under the lock durable, then empties the log. */
   private void checkpoint() {
     journal.sync();

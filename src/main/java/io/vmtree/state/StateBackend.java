@@ -37,6 +37,15 @@ public interface StateBackend {
    */
   void sync();
 
+  /**
+   * Makes every write so far durable as records (the journal, the state's log that readers lay over
+   * the descriptors' files), without writing those files yet: what an answer that an operation
+   * ended waits for, the files being {@link #sync}'s to write after it. By default, {@link #sync}.
+   */
+  default void syncRecords() {
+    sync();
+  }
+
   /** Forgets one descriptor. */
   void remove(TreePath fullName);
 
