@@ -93,14 +93,16 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * The answers are in-memory work (a long poll holds no thread, and requests are read by the
-   * server's I/O threads), so threads beyond the cores only take CPU from a running apply: with 16
-   * on 2 cores, 50 readers made an apply 1.6-2x slower than with 4 (bench/serve.sh, measured with
-   * the JDK's server before Undertow; docs/serve.md#performance).
+   * server's I/O threads), so threads beyond the cores only take CPU from a running apply: Linux
+   * shares the processors by the weight of each runnable thread, so more reading threads are a
+   * larger share. With 16 on 2 cores, 50 readers made an apply 1.6-2x slower than with 4 (the JDK's
+   * server); under Undertow, as many as the cores at nice 1 kept the read p99 under 50 ms where
+   * twice the cores at nice 3 did not (docs/serve.md, "CPU priority").
    */
   @Option(
       names = "--http-threads",
       paramLabel = "N",
-      description = "Threads answering requests (default: twice the cores).")
+      description = "Threads answering requests (default: the cores, at least 2).")
   Integer httpThreads;
 
   @Option(
@@ -136,7 +138,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.ERROR, "--tls-cert and --tls-key go together");
     }
     int threads =
-        httpThreads != null ? httpThreads : 2 * Runtime.getRuntime().availableProcessors();
+        httpThreads != null ? httpThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
     if (httpNice < 0 || httpNice > 19) {
       throw new CliException(ExitCodes.ERROR, "--http-nice must be from 0 to 19, not " + httpNice);
     }

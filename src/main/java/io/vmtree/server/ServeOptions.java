@@ -42,7 +42,7 @@ public record ServeOptions(
     Duration driftInterval,
     int httpNice) {
   /** The default of {@code --http-nice}: see docs/serve.md, "CPU priority". */
-  public static final int DEFAULT_HTTP_NICE = 3;
+  public static final int DEFAULT_HTTP_NICE = 1;
 
   /** Options without continuous drift, with the default {@code --http-nice}. */
   public ServeOptions(

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code vmtree serve --http-nice N} as an operator runs it (Linux): the threads reading and
- * answering requests run N nice levels below the service's main thread (default 3), and the threads
+ * answering requests run N nice levels below the service's main thread (default 1), and the threads
  * that run operations, drift runs and reloads stay at the main thread's level even when a request
  * was what started their work.
  */
@@ -37,12 +37,12 @@ class ServeNiceIT {
 
     Map<String, Integer> byDefault = nicesAfterWork(tree, dir.resolve("state1"));
     int base = byDefault.get("java"); // the launcher's threads, the JVM's main among them
-    assertEquals(base + 3, byDefault.get("vmtree-http"), byDefault.toString());
+    assertEquals(base + 1, byDefault.get("vmtree-http"), byDefault.toString());
     // Undertow's (XNIO's) threads reading requests and accepting connections
-    assertEquals(base + 3, byDefault.get("vmtree-io I/O"), byDefault.toString());
-    assertEquals(base + 3, byDefault.get("vmtree-io Accep"), byDefault.toString());
+    assertEquals(base + 1, byDefault.get("vmtree-io I/O"), byDefault.toString());
+    assertEquals(base + 1, byDefault.get("vmtree-io Accep"), byDefault.toString());
     // the access log's writer: formatting the lines is the reads' cost
-    assertEquals(base + 3, byDefault.get("vmtree-access-l"), byDefault.toString());
+    assertEquals(base + 1, byDefault.get("vmtree-access-l"), byDefault.toString());
     // Linux keeps 15 characters of a thread's name
     for (String kept : new String[] {"vmtree-operatio", "vmtree-drift", "vmtree-tree-rel"}) {
       assertEquals(base, byDefault.get(kept), kept + " in " + byDefault);
