@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /** Renders a plan: Terraform-like text with symbols, or the JSON of SPEC §4. */
 public final class PlanRenderer {
@@ -162,12 +163,19 @@ public final class PlanRenderer {
         + origin;
   }
 
+  /**
+   * {@return a value as the plan and drift reports show it}: a string quoted and escaped as in JSON
+   * (as Terraform shows one), so that a quote, a backslash or a line break inside it cannot be
+   * taken for the end of the value or of the report's line
+   */
   static String value(Object value) {
     if (value == null) {
       return "(none)";
     }
     if (value instanceof String text) {
-      return "\"" + text + "\"";
+      StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
+      JsonStringEncoder.getInstance().quoteAsString(text, quoted);
+      return quoted.append('"').toString();
     }
     return String.valueOf(value);
   }

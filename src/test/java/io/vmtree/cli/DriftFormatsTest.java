@@ -293,6 +293,18 @@ class DriftFormatsTest {
   }
 
   @Test
+  void aStringWithAQuoteAPipeOrALineBreakIsShownEscapedAsInJson() {
+    String web1 = s.vmsByMarker("sim1").get("/app/web1").get("id").toString();
+    s.ok("sim", "set", "sim1", web1, "tags.env=say \"hi\" | bye\ntwo");
+
+    String text = s.expect(2, "drift", "TREE").out();
+    assertTrue(
+        text.contains("tags.env: expected \"lab\", actual \"say \\\"hi\\\" | bye\\ntwo\""), text);
+    String md = s.expect(2, "drift", "TREE", "--format", "markdown").out();
+    assertTrue(md.contains("| `tags.env` | `\"lab\"` | `\"say \\\"hi\\\" \\| bye\\ntwo\"` |"), md);
+  }
+
+  @Test
   void planMarkdownShowsTheDriftTableBeforeTheChanges() {
     CliRun run = s.expect(2, "plan", "TREE", "--format", "markdown", "--detailed-exitcode");
 
