@@ -15,12 +15,15 @@ import java.util.Objects;
  *
  * @param origin where the descriptor starts: {@code file:1:1} for a file, the key of an inline
  *     entry; errors about missing parameters point here
+ * @param targetOrigin where {@code target} is written; where the descriptor starts when it is not
+ *     (the default, deployed)
  * @param dependsOn absolute paths this VM is deployed after, each with where it was written
  */
 public record DescriptorConfig(
     TreePath path,
     Definition definition,
     Target target,
+    Origin targetOrigin,
     List<Valued<TreePath>> dependsOn,
     Lifecycle lifecycle,
     Origin origin) {
@@ -28,6 +31,7 @@ public record DescriptorConfig(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(definition, "definition");
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(targetOrigin, "targetOrigin");
     dependsOn = List.copyOf(dependsOn);
     Objects.requireNonNull(lifecycle, "lifecycle");
     Objects.requireNonNull(origin, "origin");

@@ -36,6 +36,7 @@ final class DescriptorReader {
         path,
         new DefinitionReader(doc, diagnostics).read(pointer + "/definition"),
         target,
+        body.has("target") ? doc.valueOrigin(pointer + "/target") : origin,
         dependsOn(pointer + "/depends_on"),
         lifecycle(body.path("lifecycle")),
         origin);

@@ -204,7 +204,7 @@ public final class Planner {
       add(
           path,
           Action.DEPLOY,
-          List.of(Reason.because("vm", note, config.origin().describe())),
+          List.of(Reason.because("vm", note, config.targetOrigin().describe())),
           null,
           desired,
           null);
@@ -262,7 +262,8 @@ public final class Planner {
     ComputedDefinition definition = computed.get(path);
     Map<String, Object> deployed = seen.deployedConfig();
     if (config.target() == Target.PROVISIONED) {
-      Reason reason = Reason.because("target", "target is provisioned", config.origin().describe());
+      Reason reason =
+          Reason.because("target", "target is provisioned", config.targetOrigin().describe());
       destroy(
           path,
           Action.UNDEPLOY,

@@ -301,6 +301,24 @@ class PlannerTest {
   }
 
   @Test
+  void aTargetReasonPointsAtTheLineTheTargetIsWrittenOn() {
+    PlanResult result =
+        plan(
+            files(
+                "_folder.yaml",
+                ROOT,
+                "web1.yaml",
+                "# kept, not running\ndefinition: {vcpu: 2}\ntarget: provisioned\n"),
+            List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
+            Map.of("sim1", listed(live("vm-1", "/web1", 2, 2048, true))),
+            PlanOptions.ALL);
+
+    Reason target = result.plan().changes().get(0).reasons().get(0);
+    assertEquals("target", target.field());
+    assertEquals("web1.yaml:3", target.origin());
+  }
+
+  @Test
   void driftIsReportedApartFromTheChanges() {
     PlanResult result =
         plan(
