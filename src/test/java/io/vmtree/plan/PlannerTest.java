@@ -73,6 +73,15 @@ class PlannerTest {
     return Planner.plan(validation.tree().get(), validation.computed(), state, observed, options);
   }
 
+  /** {@return the plan of web1.yaml holding {@code web1}, deployed as vm-1 with 2 vCPU, 2 GiB} */
+  private PlanResult planDeployedWeb1(String web1) {
+    return plan(
+        files("_folder.yaml", ROOT, "web1.yaml", web1),
+        List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
+        Map.of("sim1", listed(live("vm-1", "/web1", 2, 2048, true))),
+        PlanOptions.ALL);
+  }
+
   private static DescriptorState deployed(String path, String vmId, Lifecycle lifecycle) {
     return new DescriptorState(
         TreePath.of(path),
@@ -223,22 +232,9 @@ class PlannerTest {
 
   @Test
   void shrinkingARunningVmNeedsARebootAndIsBlockedWithoutAllowReboot() {
-    PlanResult blocked =
-        plan(
-            files("_folder.yaml", ROOT, "web1.yaml", "definition: {memory: 1GiB}\n"),
-            List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
-            Map.of("sim1", listed(live("vm-1", "/web1", 2, 2048, true))),
-            PlanOptions.ALL);
+    PlanResult blocked = planDeployedWeb1("definition: {memory: 1GiB}\n");
     PlanResult allowed =
-        plan(
-            files(
-                "_folder.yaml",
-                ROOT,
-                "web1.yaml",
-                "definition: {memory: 1GiB}\nlifecycle: {allow_reboot: true}\n"),
-            List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
-            Map.of("sim1", listed(live("vm-1", "/web1", 2, 2048, true))),
-            PlanOptions.ALL);
+        planDeployedWeb1("definition: {memory: 1GiB}\nlifecycle: {allow_reboot: true}\n");
 
     Change a = blocked.plan().changes().get(0);
     Change b = allowed.plan().changes().get(0);
@@ -303,15 +299,7 @@ class PlannerTest {
   @Test
   void aTargetReasonPointsAtTheLineTheTargetIsWrittenOn() {
     PlanResult result =
-        plan(
-            files(
-                "_folder.yaml",
-                ROOT,
-                "web1.yaml",
-                "# kept, not running\ndefinition: {vcpu: 2}\ntarget: provisioned\n"),
-            List.of(deployed("/web1", "vm-1", Lifecycle.DEFAULT)),
-            Map.of("sim1", listed(live("vm-1", "/web1", 2, 2048, true))),
-            PlanOptions.ALL);
+        planDeployedWeb1("# kept, not running\ndefinition: {vcpu: 2}\ntarget: provisioned\n");
 
     Reason target = result.plan().changes().get(0).reasons().get(0);
     assertEquals("target", target.field());
